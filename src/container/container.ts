@@ -1,0 +1,263 @@
+import { isMainThread, threadId } from 'node:worker_threads';
+import type { Container as InversifyContainer } from 'inversify';
+import { LoopsafeError } from '../errors/base.js';
+import {
+  AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
+  InvalidOptionError, MissingProviderError, WrongThreadError,
+} from '../errors/container.js';
+import { DisposalStack } from '../lifecycle/disposal.js';
+import { linkAndCheck } from '../resolution/graph.js';
+import type { ResolutionObserver } from '../resolution/observer.js';
+import { EMPTY, foreignPlan, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
+import { get, type RootSite } from '../resolution/resolve.js';
+import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
+import { keyName, type Key, type KeyType } from '../tokens.js';
+import { attachInversify, type ForeignContainer } from './inversify.js';
+import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
+
+/** Options of {@link createContainer}. */
+export interface ContainerOptions {
+  /** Providers to register right away, as made by `provide()`. */
+  providers?: readonly Registration[];
+  /** Replacements for some of `providers`, for tests: same key, another declaration. */
+  overrides?: readonly Registration[];
+  /**
+   * Milliseconds an async factory may take before its resolution fails with `LOOPSAFE_ERR_PROVIDER_TIMEOUT`.
+   * `0` turns the limit off. A provider's own `timeout` wins.
+   * @default 10_000
+   */
+  timeout?: number;
+  /**
+   * An existing inversify `Container`. Keys loopsafe has no provider for are looked up there (and resolved with
+   * `getAsync`), so an app can move to loopsafe one binding at a time. inversify keeps owning those instances.
+   */
+  inversify?: InversifyContainer;
+  /** Watches every factory run: the thread monitor from `createThreadMonitor()` is one. */
+  observer?: ResolutionObserver;
+  /**
+   * Allow creating the container inside a worker thread. Off by default, because a worker importing the app
+   * module would silently build a second copy of every singleton.
+   * @default false
+   */
+  allowWorkerThread?: boolean;
+}
+
+/** A dependency-injection container. Create one with {@link createContainer}. */
+export interface Container extends AsyncDisposable {
+  /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
+  register<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
+  override<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  /** True when a provider is registered (or an attached inversify container binds the key). */
+  has(key: Key): boolean;
+  /**
+   * Check the whole graph and compile the resolution plans, without constructing anything. Throws one
+   * `BootError` listing every problem (missing providers, cycles, captive dependencies, invalid declarations).
+   * After it succeeds, registration is closed.
+   */
+  check(): void;
+  /** `check()`, then construct every `eager` singleton, concurrently. Calling it again returns the same promise. */
+  boot(): Promise<void>;
+  /** Resolve a singleton or transient. Request-scoped providers need a scope: {@link Container.createScope}. */
+  resolve<K extends Key>(key: K): Promise<KeyType<K>>;
+  /** Resolve without a promise; fails with `LOOPSAFE_ERR_ASYNC_PROVIDER` if an async factory would have to run. */
+  resolveSync<K extends Key>(key: K): KeyType<K>;
+  /** Open a request scope. */
+  createScope(): Scope;
+  /**
+   * Dispose open scopes, then every singleton and transient the container created, newest first, exactly once.
+   * Values given with `useValue` are not disposed.
+   */
+  dispose(): Promise<void>;
+  /** True once `dispose()` has been called. */
+  readonly disposed: boolean;
+}
+
+/**
+ * Create a container.
+ *
+ * ```ts
+ * const container = createContainer({ providers });
+ * await container.boot();           // every problem in the graph, found now
+ * await using scope = container.createScope();
+ * const repo = await scope.resolve(UserRepo);
+ * ```
+ */
+export function createContainer(options: ContainerOptions = {}): Container {
+  return new LoopsafeContainer(options);
+}
+
+class LoopsafeContainer implements Container, RootSite, ScopeHost {
+  readonly slots = null;
+  readonly stack = new DisposalStack('container');
+  readonly root = this;
+  readonly observer: ResolutionObserver | undefined;
+  readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
+  readonly #timeout: number;
+  readonly #foreign: ForeignContainer | undefined;
+  readonly #scopes = new Set<RequestScope>();
+  #plans: Map<Key, Plan> | undefined;
+  #template: unknown[] = [];
+  #booting: Promise<void> | undefined;
+  #disposing: Promise<void> | undefined;
+
+  constructor(options: ContainerOptions) {
+    if (!isMainThread && options.allowWorkerThread !== true) throw new WrongThreadError(threadId);
+    const timeout = options.timeout ?? 10_000;
+    if (typeof timeout !== 'number' || !(timeout >= 0)) {
+      throw new InvalidOptionError('createContainer', 'timeout', 'a number of milliseconds >= 0', timeout);
+    }
+    if (options.observer !== undefined && typeof options.observer.runFactory !== 'function') {
+      throw new InvalidOptionError('createContainer', 'observer', 'an object with a runFactory(trail, invoke) method', options.observer);
+    }
+    if (options.inversify !== undefined && typeof options.inversify.isBound !== 'function') {
+      throw new InvalidOptionError('createContainer', 'inversify', 'an inversify Container', options.inversify);
+    }
+    this.#timeout = timeout;
+    this.observer = options.observer;
+    this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
+    for (const r of options.providers ?? []) this.register(r.key, r.def);
+    for (const r of options.overrides ?? []) this.override(r.key, r.def);
+  }
+
+  get disposed(): boolean {
+    return this.#disposing !== undefined;
+  }
+
+  register(key: Key, def?: AnyProviderDef): this {
+    this.#assertOpen(key, 'register');
+    if (this.#registrations.has(key)) throw new DuplicateProviderError(keyName(key));
+    this.#registrations.set(key, def);
+    return this;
+  }
+
+  override(key: Key, def?: AnyProviderDef): this {
+    this.#assertOpen(key, 'override');
+    this.#registrations.set(key, def);
+    return this;
+  }
+
+  has(key: Key): boolean {
+    return this.#registrations.has(key) || this.#foreign?.has(key) === true;
+  }
+
+  check(): void {
+    if (this.#plans !== undefined) return;
+    const problems: LoopsafeError[] = [];
+    const plans = new Map<Key, Plan>();
+    for (const [key, def] of this.#registrations) {
+      try {
+        plans.set(key, planFor(key, def, this.#timeout));
+      } catch (error) {
+        if (!LoopsafeError.is(error)) throw error;
+        problems.push(error);
+        // Keep the key known so its dependents do not also report it missing.
+        plans.set(key, new Plan({ name: keyName(key), key, kind: KIND_VALUE, lifetime: 'singleton' }));
+      }
+    }
+    problems.push(...linkAndCheck(plans, this.#foreign));
+    if (problems.length > 0) throw new BootError(problems);
+    let slots = 0;
+    for (const plan of plans.values()) if (plan.lt === REQUEST) plan.slot = slots++;
+    this.#template = new Array<unknown>(slots).fill(EMPTY);
+    this.#plans = plans;
+  }
+
+  boot(): Promise<void> {
+    if (this.#booting !== undefined) return this.#booting;
+    try {
+      this.#assertAlive('boot');
+      this.check();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const eager = [...this.#plans!.values()].filter((plan) => plan.eager).map((plan) => get(plan, this, undefined));
+    this.#booting = Promise.all(eager).then(() => undefined);
+    return this.#booting;
+  }
+
+  resolve<K extends Key>(key: K): Promise<KeyType<K>> {
+    try {
+      this.#assertAlive(`resolve ${keyName(key)}`);
+      const value = get(this.planOf(key), this, undefined);
+      return (value instanceof Promise ? value : Promise.resolve(value)) as Promise<KeyType<K>>;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  resolveSync<K extends Key>(key: K): KeyType<K> {
+    if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
+    const plan = this.planOf(key);
+    const value = get(plan, this, undefined);
+    if (value instanceof Promise) {
+      value.catch(() => {});
+      throw new AsyncProviderError([plan.name]);
+    }
+    return value as KeyType<K>;
+  }
+
+  createScope(): Scope {
+    this.#assertAlive('create a scope');
+    if (this.#plans === undefined) this.check();
+    const scope = new RequestScope(this, this.#template);
+    this.#scopes.add(scope);
+    return scope;
+  }
+
+  /** @internal */
+  planOf(key: Key): Plan {
+    const plans = this.#plans;
+    if (plans !== undefined) {
+      const plan = plans.get(key);
+      if (plan !== undefined) return plan;
+    } else {
+      this.check();
+      return this.planOf(key);
+    }
+    if (this.#foreign?.has(key) === true) {
+      const plan = foreignPlan(key, this.#foreign);
+      plans.set(key, plan);
+      return plan;
+    }
+    throw new MissingProviderError([keyName(key)]);
+  }
+
+  /** @internal */
+  released(scope: RequestScope): void {
+    this.#scopes.delete(scope);
+  }
+
+  dispose(): Promise<void> {
+    this.#disposing ??= this.#dispose();
+    return this.#disposing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  async #dispose(): Promise<void> {
+    const failures: { name: string; error: unknown }[] = [];
+    // In-flight request scopes go first: their instances may use singletons that are about to close.
+    const open = [...this.#scopes];
+    const results = await Promise.allSettled(open.map((scope) => scope.dispose()));
+    for (const r of results) if (r.status === 'rejected') failures.push({ name: 'request scope', error: r.reason });
+    try {
+      await this.stack.dispose();
+    } catch (error) {
+      if (error instanceof DisposalError && failures.length === 0) throw error;
+      failures.push({ name: 'container', error });
+    }
+    if (failures.length > 0) throw new DisposalError('container and its open scopes', failures);
+  }
+
+  #assertOpen(key: Key, action: string): void {
+    if (this.#plans !== undefined) throw new ContainerFrozenError(keyName(key), action);
+    this.#assertAlive(`${action} ${keyName(key)}`);
+  }
+
+  #assertAlive(action: string): void {
+    if (this.#disposing !== undefined) throw new DisposedError('container', action);
+  }
+}

@@ -1,0 +1,135 @@
+import type { Class, Key, KeyType } from '../tokens.js';
+import type { Lifetime } from '../scopes/lifetime.js';
+
+const optionalBrand = Symbol.for('loopsafe.optional');
+
+/** A dependency that resolves to `undefined` when no provider is registered for it. */
+export interface Optional<K extends Key = Key> {
+  /** @internal */
+  readonly [optionalBrand]: true;
+  /** The key asked for. */
+  readonly key: K;
+}
+
+/** Mark a dependency optional: it resolves to `undefined` instead of failing the boot when nothing provides it. */
+export function optional<K extends Key>(key: K): Optional<K> {
+  return { [optionalBrand]: true, key };
+}
+
+/** @internal */
+export function isOptional(dep: unknown): dep is Optional {
+  return typeof dep === 'object' && dep !== null && (dep as Record<symbol, unknown>)[optionalBrand] === true;
+}
+
+/** A declared dependency: a key, or an {@link optional} key. */
+export type Dep = Key | Optional;
+
+/** The type one dependency resolves to. */
+export type DepType<D> = D extends Optional<infer K> ? KeyType<K> | undefined : KeyType<D>;
+
+/** The tuple of types a list of dependencies resolves to, in order. */
+export type DepTypes<D extends readonly Dep[]> = { -readonly [I in keyof D]: DepType<D[I]> };
+
+/** Options every constructed provider (factory or class) accepts. */
+export interface ConstructedOptions<T> {
+  /**
+   * How long the instance lives.
+   * @default 'singleton'
+   */
+  lifetime?: Lifetime;
+  /**
+   * Called with the instance when its scope (or the container) is disposed, in reverse creation order.
+   * Without it, an instance's own `Symbol.asyncDispose` or `Symbol.dispose` method is used.
+   */
+  dispose?: (instance: T) => unknown;
+  /**
+   * Construct this singleton during `container.boot()`, so a broken connection fails the boot and the
+   * first request does not pay for it.
+   * @default false
+   */
+  eager?: boolean;
+  /**
+   * Milliseconds an async factory may take before it fails with `LOOPSAFE_ERR_PROVIDER_TIMEOUT`.
+   * `0` turns the limit off for this provider.
+   * @default the container's `timeout`
+   */
+  timeout?: number;
+}
+
+/** A provider built by an (optionally async) factory from its declared dependencies. */
+export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
+  /** Builds the instance. It may return the instance or a promise of it; a plain value costs no await. */
+  useFactory: (...deps: DepTypes<D>) => T | PromiseLike<T>;
+  /** The dependencies, passed to the factory in this order. */
+  inject?: D;
+}
+
+/** A provider built with `new`. Without `inject`, dependencies come from inversify's `@inject()` metadata. */
+export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
+  /** The class to construct. */
+  useClass: new (...args: never[]) => T;
+  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
+  inject?: D;
+}
+
+/** A value made outside the container. It is never disposed by loopsafe. */
+export interface ValueProvider<T> {
+  /** The value itself. */
+  useValue: T;
+}
+
+/**
+ * A per-request value that each scope is given with `scope.supply(key, value)`: the request id, the request
+ * itself. It is request-scoped and never disposed by loopsafe.
+ */
+export interface SuppliedProvider {
+  /** Marks the key as supplied per scope. */
+  supplied: true;
+}
+
+/** For a class registered under itself: only options, and optionally the constructor's dependencies. */
+export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
+  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
+  inject?: D;
+}
+
+/** Any provider declaration. */
+export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[]> =
+  | FactoryProvider<T, D>
+  | ClassProvider<T, D>
+  | ValueProvider<T>
+  | SuppliedProvider
+  | SelfProvider<T, D>;
+
+/** A declaration of any type, as stored. @internal */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProviderDef = ProviderDef<any, any>;
+
+/** A key with its provider declaration, as passed to `createContainer({ providers })`. */
+export interface Registration<T = unknown> {
+  /** The key the provider answers. */
+  readonly key: Key<T>;
+  /** The declaration. `undefined` means the key is a class that provides itself. */
+  readonly def: AnyProviderDef | undefined;
+}
+
+/**
+ * Declare a provider without a container, for modules and test overrides.
+ *
+ * ```ts
+ * export const providers = [
+ *   provide(Config, { useValue: config }),
+ *   provide(Db, { inject: [Config], useFactory: (c) => connect(c.url), dispose: (db) => db.end() }),
+ *   provide(UserRepo, { lifetime: 'request' }), // a class with inversify @inject() metadata
+ * ];
+ * ```
+ */
+export function provide<K extends Key, const D extends readonly Dep[] = readonly []>(
+  key: K,
+  def?: ProviderDef<KeyType<K>, D>,
+): Registration<KeyType<K>> {
+  return { key: key as Key<KeyType<K>>, def };
+}
+
+/** @internal */
+export type AnyClass = Class<unknown>;

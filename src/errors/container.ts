@@ -1,0 +1,251 @@
+import { LoopsafeError, ResolutionPathError } from './base.js';
+
+/** One or more problems in the provider graph, found by `container.boot()` before anything is served. */
+export class BootError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_BOOT';
+  readonly code = BootError.code;
+  override name = 'BootError' as const;
+  /** Every problem found, each a coded error with its provider path. */
+  readonly problems: readonly LoopsafeError[];
+
+  constructor(problems: readonly LoopsafeError[]) {
+    const lines = problems.map((p) => `  - [${p.code}] ${p.message}`).join('\n');
+    super(`The provider graph has ${problems.length} problem(s); nothing was started:\n${lines}`, {
+      cause: new AggregateError(problems, 'provider graph problems'),
+    });
+    this.problems = problems;
+  }
+}
+
+/** A dependency names a token or class that no provider is registered for. */
+export class MissingProviderError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_PROVIDER_MISSING';
+  readonly code = MissingProviderError.code;
+  override name = 'MissingProviderError' as const;
+
+  constructor(path: readonly string[]) {
+    const missing = path[path.length - 1] ?? '?';
+    super(
+      path,
+      `No provider is registered for ${missing}`,
+      `Register one with container.register(${missing}, { ... }), or wrap the dependency in optional(${missing}).`,
+    );
+  }
+}
+
+/** Providers depend on each other in a circle. */
+export class CycleError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_CYCLE';
+  readonly code = CycleError.code;
+  override name = 'CycleError' as const;
+
+  constructor(path: readonly string[]) {
+    super(path, 'Dependency cycle', 'Move the part both sides need into a third provider, or let one side ask for the other later (inject the container scope and resolve on use).');
+  }
+}
+
+/** A longer-lived provider depends on a shorter-lived one, which it would keep alive past its lifetime. */
+export class CaptiveDependencyError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_CAPTIVE_DEPENDENCY';
+  readonly code = CaptiveDependencyError.code;
+  override name = 'CaptiveDependencyError' as const;
+
+  constructor(path: readonly string[], holder: string, holderLifetime: string, captive: string) {
+    super(
+      path,
+      `The ${holderLifetime} ${holder} would hold the request-scoped ${captive} past its request`,
+      `Make ${holder} request-scoped too, or make ${captive} a singleton if it holds no per-request state.`,
+    );
+  }
+}
+
+/** A provider declaration is malformed (bad lifetime, a factory that is not a function, a class without dependency metadata, ...). */
+export class InvalidProviderError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_PROVIDER_INVALID';
+  readonly code = InvalidProviderError.code;
+  override name = 'InvalidProviderError' as const;
+
+  constructor(path: readonly string[], detail: string, fix: string, options?: ErrorOptions) {
+    super(path, detail, fix, options);
+  }
+}
+
+/** The same token or class was registered twice. */
+export class DuplicateProviderError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_PROVIDER_DUPLICATE';
+  readonly code = DuplicateProviderError.code;
+  override name = 'DuplicateProviderError' as const;
+
+  constructor(name: string) {
+    super(`${name} is already registered. Use container.override(${name}, { ... }) to replace a provider on purpose (in tests, for example).`);
+  }
+}
+
+/** Registration was attempted after the container booted and compiled its plans. */
+export class ContainerFrozenError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_CONTAINER_FROZEN';
+  readonly code = ContainerFrozenError.code;
+  override name = 'ContainerFrozenError' as const;
+
+  constructor(name: string, what: string) {
+    super(`Cannot ${what} ${name}: the container has booted and its plans are compiled. Register and override providers before boot() or the first resolve().`);
+  }
+}
+
+/** An options object passed to loopsafe has a value it cannot use. */
+export class InvalidOptionError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_OPTION_INVALID';
+  readonly code = InvalidOptionError.code;
+  override name = 'InvalidOptionError' as const;
+
+  constructor(where: string, option: string, expected: string, got: unknown) {
+    super(`${where}: option "${option}" must be ${expected}, got ${describe(got)}.`);
+  }
+}
+
+/** A provider's factory or constructor threw, or its promise rejected. The original error is the `cause`. */
+export class ProviderFailedError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_PROVIDER_FAILED';
+  readonly code = ProviderFailedError.code;
+  override name = 'ProviderFailedError' as const;
+
+  constructor(path: readonly string[], cause: unknown) {
+    super(
+      path,
+      `The factory of ${path[path.length - 1] ?? '?'} failed (${cause instanceof Error ? cause.message : describe(cause)})`,
+      'See the cause. Nothing was cached, so the next resolve runs the factory again.',
+      { cause },
+    );
+  }
+}
+
+/** A provider's factory returned a promise that did not settle within its timeout. */
+export class ProviderTimeoutError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_PROVIDER_TIMEOUT';
+  readonly code = ProviderTimeoutError.code;
+  override name = 'ProviderTimeoutError' as const;
+
+  constructor(path: readonly string[], timeout: number) {
+    const name = path[path.length - 1] ?? '?';
+    super(
+      path,
+      `The factory of ${name} did not settle within ${timeout} ms`,
+      `Make sure its promise settles, or raise the limit with { timeout } on the provider or createContainer({ timeout }).`,
+    );
+  }
+}
+
+/** A request-scoped provider (or a transient that needs one) was resolved outside a request scope. */
+export class ScopeRequiredError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_SCOPE_REQUIRED';
+  readonly code = ScopeRequiredError.code;
+  override name = 'ScopeRequiredError' as const;
+
+  constructor(path: readonly string[]) {
+    super(
+      path,
+      `${path[path.length - 1] ?? '?'} is request-scoped and was asked for outside a request scope`,
+      'Resolve it from a scope: container.createScope().resolve(...), or request.di in a Fastify route.',
+    );
+  }
+}
+
+/** A value that must be supplied to each request scope was not supplied. */
+export class SuppliedValueMissingError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_SUPPLIED_MISSING';
+  readonly code = SuppliedValueMissingError.code;
+  override name = 'SuppliedValueMissingError' as const;
+
+  constructor(path: readonly string[]) {
+    const name = path[path.length - 1] ?? '?';
+    super(path, `${name} is supplied per scope and this scope was not given one`, `Call scope.supply(${name}, value) right after createScope().`);
+  }
+}
+
+/** `scope.supply()` was called for a key not declared with `{ supplied: true }`, or after the value was read. */
+export class SupplyError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_SUPPLY_INVALID';
+  readonly code = SupplyError.code;
+  override name = 'SupplyError' as const;
+
+  constructor(name: string, reason: string) {
+    super(`Cannot supply ${name}: ${reason}`);
+  }
+}
+
+/** `resolveSync()` reached a provider whose factory returned a promise. */
+export class AsyncProviderError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_ASYNC_PROVIDER';
+  readonly code = AsyncProviderError.code;
+  override name = 'AsyncProviderError' as const;
+
+  constructor(path: readonly string[]) {
+    super(path, `resolveSync() reached ${path[path.length - 1] ?? '?'}, which is not built yet and builds asynchronously`, 'Use await resolve() instead, or construct it at boot with { eager: true }.');
+  }
+}
+
+/** A scope or container was used after `dispose()` began. */
+export class DisposedError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_DISPOSED';
+  readonly code = DisposedError.code;
+  override name = 'DisposedError' as const;
+
+  constructor(what: 'scope' | 'container', action: string) {
+    super(`Cannot ${action}: this ${what} has been disposed. Create a new ${what === 'scope' ? 'scope with container.createScope()' : 'container'}.`);
+  }
+}
+
+/** One or more disposers threw. Every disposer still ran; the failures are in the `AggregateError` cause. */
+export class DisposalError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_DISPOSAL_FAILED';
+  readonly code = DisposalError.code;
+  override name = 'DisposalError' as const;
+
+  constructor(what: string, failures: readonly { name: string; error: unknown }[]) {
+    const names = failures.map((f) => f.name).join(', ');
+    super(
+      `${failures.length} disposer(s) of the ${what} failed: ${names}. Every other disposer still ran; see cause.errors for each failure.`,
+      { cause: new AggregateError(failures.map((f) => f.error), `disposers failed: ${names}`) },
+    );
+  }
+}
+
+/** A container was created in a worker thread without saying so; it would silently build a second set of singletons. */
+export class WrongThreadError extends LoopsafeError {
+  static readonly code = 'LOOPSAFE_ERR_WRONG_THREAD';
+  readonly code = WrongThreadError.code;
+  override name = 'WrongThreadError' as const;
+
+  constructor(threadId: number) {
+    super(
+      `createContainer() was called in worker thread ${threadId}. A container belongs to the main event loop; a worker would build its own copy of every singleton. ` +
+        'Resolve on the main thread and send the worker plain data, or pass createContainer({ allowWorkerThread: true }) if a separate container per worker is what you want.',
+    );
+  }
+}
+
+/** An attached inversify container, or inversify metadata, failed. The inversify error is the `cause`. */
+export class InversifyError extends ResolutionPathError {
+  static readonly code = 'LOOPSAFE_ERR_INVERSIFY';
+  readonly code = InversifyError.code;
+  override name = 'InversifyError' as const;
+
+  constructor(path: readonly string[], cause: unknown) {
+    super(
+      path,
+      `inversify failed for ${path[path.length - 1] ?? '?'} (${cause instanceof Error ? cause.message : describe(cause)})`,
+      'Check the binding in the attached inversify Container, or register the provider with loopsafe directly.',
+      { cause },
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,0 +1,191 @@
+import { InvalidProviderError } from '../errors/container.js';
+import { lifetimes, type Lifetime } from '../scopes/lifetime.js';
+import { keyName, type Key } from '../tokens.js';
+import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
+import { isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
+
+/** Marks an empty cache slot; `undefined` is a legitimate instance. */
+export const EMPTY: unique symbol = Symbol('loopsafe.empty');
+
+export const SINGLETON = 0;
+export const REQUEST = 1;
+export const TRANSIENT = 2;
+
+export const KIND_CONSTRUCTED = 0;
+export const KIND_VALUE = 1;
+export const KIND_SUPPLIED = 2;
+export const KIND_FOREIGN = 3;
+
+const lifetimeCodes: Record<Lifetime, number> = { singleton: SINGLETON, request: REQUEST, transient: TRANSIENT };
+
+type Fn = (...args: unknown[]) => unknown;
+
+/**
+ * One provider, compiled at boot: its dependencies linked to their plans, its lifetime as a number,
+ * its request-cache slot, and (for singletons) its cached instance. Every field is set in the constructor so
+ * all plans share one hidden class.
+ */
+export class Plan {
+  readonly name: string;
+  readonly key: Key;
+  readonly kind: number;
+  readonly lifetime: Lifetime;
+  readonly lt: number;
+  /** Dependency plans in argument order; `undefined` for an optional dependency nobody provides. */
+  deps: (Plan | undefined)[] = [];
+  readonly depKeys: readonly Dep[];
+  readonly fn: Fn | undefined;
+  readonly isClass: boolean;
+  readonly disposer: ((instance: unknown) => unknown) | undefined;
+  readonly autoDispose: boolean;
+  readonly eager: boolean;
+  readonly timeout: number;
+  slot = -1;
+  value: unknown = EMPTY;
+  pending: Promise<unknown> | undefined = undefined;
+
+  constructor(init: {
+    name: string;
+    key: Key;
+    kind: number;
+    lifetime: Lifetime;
+    depKeys?: readonly Dep[];
+    fn?: Fn;
+    isClass?: boolean;
+    disposer?: ((instance: unknown) => unknown) | undefined;
+    eager?: boolean;
+    timeout?: number;
+    value?: unknown;
+  }) {
+    this.name = init.name;
+    this.key = init.key;
+    this.kind = init.kind;
+    this.lifetime = init.lifetime;
+    this.lt = lifetimeCodes[init.lifetime];
+    this.depKeys = init.depKeys ?? [];
+    this.fn = init.fn;
+    this.isClass = init.isClass ?? false;
+    this.disposer = init.disposer;
+    this.autoDispose = init.kind === KIND_CONSTRUCTED && init.disposer === undefined;
+    this.eager = init.eager ?? false;
+    this.timeout = init.timeout ?? 0;
+    if (init.kind === KIND_VALUE) this.value = init.value;
+  }
+}
+
+/** Turn one declaration into a plan (dependencies not yet linked). Throws InvalidProviderError. */
+export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number): Plan {
+  const name = keyName(key);
+  const invalid = (detail: string, fix: string) => new InvalidProviderError([name], detail, fix);
+  if (def === undefined) {
+    if (typeof key !== 'function') {
+      throw invalid(`${name} was registered without a declaration`, 'Pass { useFactory }, { useClass }, { useValue } or { supplied: true }.');
+    }
+    def = {};
+  }
+  if (typeof def !== 'object' || def === null) {
+    throw invalid(`The declaration of ${name} is ${def === null ? 'null' : typeof def}, not an object`, 'Pass { useFactory }, { useClass }, { useValue } or { supplied: true }.');
+  }
+  const d = def as Record<string, unknown>;
+  const kinds = ['useFactory', 'useClass', 'useValue', 'supplied'].filter((k) => k in d);
+  if (kinds.length > 1) {
+    throw invalid(`The declaration of ${name} has ${kinds.join(' and ')}`, 'Choose one way to provide it.');
+  }
+  if ('useValue' in d) return new Plan({ name, key, kind: KIND_VALUE, lifetime: 'singleton', value: d['useValue'] });
+  if ('supplied' in d) {
+    if (d['supplied'] !== true) throw invalid(`supplied must be true for ${name}`, 'Declare it as { supplied: true }.');
+    return new Plan({ name, key, kind: KIND_SUPPLIED, lifetime: 'request' });
+  }
+
+  const lifetime = d['lifetime'];
+  if (lifetime !== undefined && !lifetimes.includes(lifetime as Lifetime)) {
+    throw invalid(`${name} has lifetime ${JSON.stringify(lifetime)}`, `Use one of ${lifetimes.map((l) => `'${l}'`).join(', ')}.`);
+  }
+  const dispose = d['dispose'];
+  if (dispose !== undefined && typeof dispose !== 'function') {
+    throw invalid(`dispose of ${name} is not a function`, 'Pass dispose: (instance) => ... or leave it out.');
+  }
+  const timeout = d['timeout'] ?? defaultTimeout;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw invalid(`timeout of ${name} is ${String(timeout)}`, 'Pass a number of milliseconds (0 turns the limit off).');
+  }
+  const inject = d['inject'];
+  if (inject !== undefined && !Array.isArray(inject)) {
+    throw invalid(`inject of ${name} is not an array`, 'Pass inject: [TokenA, ClassB, optional(TokenC)].');
+  }
+  if (Array.isArray(inject)) {
+    const bad = inject.findIndex((k: unknown) => !isOptional(k) && !['function', 'symbol', 'string'].includes(typeof k));
+    if (bad !== -1) {
+      throw invalid(`inject[${bad}] of ${name} is ${String(inject[bad])}`, 'Each dependency is a token, a class, a string or symbol key, or optional(key); check for a circular import that left it undefined.');
+    }
+  }
+
+  if ('useFactory' in d) {
+    const fn = d['useFactory'];
+    if (typeof fn !== 'function') throw invalid(`useFactory of ${name} is not a function`, 'Pass useFactory: (...deps) => instance.');
+    return checkEager(new Plan({
+      name, key, kind: KIND_CONSTRUCTED, lifetime: (lifetime as Lifetime | undefined) ?? 'singleton',
+      depKeys: (inject as Dep[] | undefined) ?? [], fn: fn as Fn, disposer: dispose as Plan['disposer'],
+      eager: d['eager'] === true, timeout,
+    }));
+  }
+
+  const cls = 'useClass' in d ? d['useClass'] : key;
+  if (typeof cls !== 'function') {
+    throw invalid(`useClass of ${name} is not a class`, 'Pass useClass: SomeClass.');
+  }
+  return checkEager(classPlan(name, key, cls as AnyClass, inject as Dep[] | undefined, lifetime as Lifetime | undefined, dispose as Plan['disposer'], d['eager'] === true, timeout));
+}
+
+function checkEager(plan: Plan): Plan {
+  if (plan.eager && plan.lifetime !== 'singleton') {
+    throw new InvalidProviderError([plan.name], `${plan.name} is eager but ${plan.lifetime}`, 'Only singletons can be built at boot; drop eager or make it a singleton.');
+  }
+  return plan;
+}
+
+function classPlan(
+  name: string, key: Key, cls: AnyClass, inject: Dep[] | undefined, lifetime: Lifetime | undefined,
+  dispose: Plan['disposer'], eager: boolean, timeout: number,
+): Plan {
+  if (inject !== undefined) {
+    return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: lifetime ?? 'singleton', depKeys: inject, fn: cls as unknown as Fn, isClass: true, disposer: dispose, eager, timeout });
+  }
+  const info = readClassInfo(cls, name);
+  const resolvedLifetime = lifetime ?? info.lifetime ?? 'singleton';
+  const disposer = dispose ?? preDestroyDisposer(info.preDestroy);
+  if (info.props.length === 0 && info.postConstruct.length === 0) {
+    return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: info.ctor, fn: cls as unknown as Fn, isClass: true, disposer, eager, timeout });
+  }
+  // Property injection and @postConstruct(): construct, assign, then run the hooks (awaiting async ones).
+  const arity = info.ctor.length;
+  const props = info.props.map(([prop]) => prop);
+  const Ctor = cls as unknown as new (...args: unknown[]) => Record<string | symbol, unknown>;
+  const fn: Fn = (...args) => {
+    const instance = new Ctor(...args.slice(0, arity));
+    for (let i = 0; i < props.length; i++) instance[props[i]!] = args[arity + i];
+    return runHooks(instance, info.postConstruct);
+  };
+  return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: [...info.ctor, ...info.props.map(([, dep]) => dep)], fn, disposer, eager, timeout });
+}
+
+function runHooks(instance: Record<string | symbol, unknown>, names: readonly (string | symbol)[], from = 0): unknown {
+  for (let i = from; i < names.length; i++) {
+    const result = (instance[names[i]!] as () => unknown)();
+    if (result instanceof Promise) return result.then(() => runHooks(instance, names, i + 1));
+  }
+  return instance;
+}
+
+function preDestroyDisposer(names: readonly (string | symbol)[]): Plan['disposer'] {
+  if (names.length === 0) return undefined;
+  return async (instance) => {
+    for (const name of names) await (instance as Record<string | symbol, () => unknown>)[name]!();
+  };
+}
+
+/** A plan for a key that an attached inversify container binds. inversify caches and disposes it. */
+export function foreignPlan(key: Key, foreign: ForeignContainer): Plan {
+  const name = keyName(key);
+  return new Plan({ name, key, kind: KIND_FOREIGN, lifetime: 'transient', fn: () => foreign.resolve(key, [name]) });
+}

@@ -1,0 +1,217 @@
+import { ResolutionPathError, LoopsafeError } from '../errors/base.js';
+import {
+  DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError, SuppliedValueMissingError,
+} from '../errors/container.js';
+import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
+import type { ResolutionObserver, ResolutionTrail } from './observer.js';
+import { EMPTY, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+
+/** Where a resolution happens: the container itself, or a request scope. */
+export interface Site {
+  /** Request-scoped instances by plan slot; `null` at the container. */
+  readonly slots: unknown[] | null;
+  /** What this site disposes. */
+  readonly stack: DisposalStack;
+  /** The container's own site, which holds singletons. */
+  readonly root: RootSite;
+}
+
+/** The container's site. */
+export interface RootSite extends Site {
+  readonly observer: ResolutionObserver | undefined;
+}
+
+/** An in-flight construction in a request slot, so racing callers share it. */
+class Pending {
+  constructor(readonly promise: Promise<unknown>) {}
+}
+
+const noArgs: unknown[] = [];
+const ignore = (): void => {};
+
+/**
+ * The instance for `plan` at `site`, or a promise of it when something on the way is async.
+ * Plain values are returned as they are, so a graph of sync factories resolves with no await at all.
+ */
+export function get(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
+  if (plan.lt === SINGLETON) {
+    const value = plan.value;
+    if (value !== EMPTY) return value;
+    return plan.pending ?? memoSingleton(plan, site.root, trail);
+  }
+  if (plan.lt === REQUEST) {
+    const slots = site.slots;
+    if (slots === null) throw new ScopeRequiredError([plan.name]);
+    const value = slots[plan.slot];
+    if (value === EMPTY) return memoRequest(plan, site, slots, trail);
+    return value instanceof Pending ? value.promise : value;
+  }
+  return build(plan, site, trail);
+}
+
+function memoSingleton(plan: Plan, root: RootSite, trail: ResolutionTrail | undefined): unknown {
+  const result = build(plan, root, trail);
+  if (!(result instanceof Promise)) {
+    plan.value = result;
+    return result;
+  }
+  const pending = result.then(
+    (value) => {
+      plan.value = value;
+      plan.pending = undefined;
+      return value;
+    },
+    (error: unknown) => {
+      plan.pending = undefined; // not cached: the next resolve tries again
+      throw error;
+    },
+  );
+  pending.catch(ignore); // the callers see the rejection; nobody else should
+  plan.pending = pending;
+  return pending;
+}
+
+function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: ResolutionTrail | undefined): unknown {
+  if (plan.kind === KIND_SUPPLIED) throw new SuppliedValueMissingError([plan.name]);
+  const result = build(plan, site, trail);
+  if (!(result instanceof Promise)) {
+    slots[plan.slot] = result;
+    return result;
+  }
+  const pending = result.then(
+    (value) => {
+      slots[plan.slot] = value;
+      return value;
+    },
+    (error: unknown) => {
+      slots[plan.slot] = EMPTY;
+      throw error;
+    },
+  );
+  pending.catch(ignore);
+  slots[plan.slot] = new Pending(pending);
+  return pending;
+}
+
+/** Build a new instance: resolve the dependencies (concurrently when any is async), then construct. */
+function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
+  const observer = site.root.observer;
+  const here = observer === undefined ? undefined : { name: plan.name, parent: trail };
+  const deps = plan.deps;
+  const n = deps.length;
+  let args = noArgs;
+  let waiting = false;
+  if (n !== 0) {
+    args = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const dep = deps[i];
+      if (dep === undefined) {
+        args[i] = undefined;
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = get(dep, site, here);
+      } catch (error) {
+        abandon(args, i);
+        throw unwind(plan, error);
+      }
+      if (value instanceof Promise) waiting = true;
+      args[i] = value;
+    }
+  }
+  if (waiting) {
+    return Promise.all(args).then(
+      (values) => construct(plan, site, values, here),
+      (error: unknown) => {
+        throw unwind(plan, error);
+      },
+    );
+  }
+  return construct(plan, site, args, here);
+}
+
+function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined): unknown {
+  let result: unknown;
+  try {
+    const observer = site.root.observer;
+    result = observer === undefined || trail === undefined ? invoke(plan, args) : observer.runFactory(trail, () => invoke(plan, args));
+  } catch (error) {
+    throw failed(plan, error);
+  }
+  if (result instanceof Promise || isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  track(plan, site, result);
+  return result;
+}
+
+function invoke(plan: Plan, args: unknown[]): unknown {
+  const fn = plan.fn!;
+  return plan.isClass ? new (fn as unknown as new (...a: unknown[]) => unknown)(...args) : fn(...args);
+}
+
+function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unknown> {
+  const timed = plan.timeout > 0 ? withTimeout(plan, promise) : promise;
+  return timed.then(
+    (value) => {
+      track(plan, site, value);
+      return value;
+    },
+    (error: unknown) => {
+      throw failed(plan, error);
+    },
+  );
+}
+
+function withTimeout(plan: Plan, promise: Promise<unknown>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ProviderTimeoutError([plan.name], plan.timeout)), plan.timeout);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Record the instance where it will be disposed: singletons with the container, the rest with their site. */
+function track(plan: Plan, site: Site, instance: unknown): void {
+  if (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance))) return;
+  const stack = plan.lt === SINGLETON ? site.root.stack : site.stack;
+  if (!stack.closed) {
+    stack.add(plan.name, instance, plan.disposer);
+    return;
+  }
+  // It finished building after its scope began disposing: dispose it now rather than leak it.
+  const late = disposeNow(plan.name, instance, plan.disposer, 'late instance');
+  late.catch(ignore);
+  throw new DisposedError(site.slots === null ? 'container' : 'scope', `keep ${plan.name}`);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** A factory's own failure, as a coded error whose path is this provider. */
+function failed(plan: Plan, error: unknown): LoopsafeError {
+  if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
+  if (error instanceof DisposedError) return error;
+  return new ProviderFailedError([plan.name], error);
+}
+
+/** A dependency's failure seen from `plan`: the same error, its path one provider longer. */
+function unwind(plan: Plan, error: unknown): unknown {
+  return error instanceof ResolutionPathError ? error.withParent(plan.name) : error;
+}
+
+/** Dependencies already started before one failed synchronously must not turn into unhandled rejections. */
+function abandon(args: unknown[], upTo: number): void {
+  for (let i = 0; i < upTo; i++) {
+    const value = args[i];
+    if (value instanceof Promise) value.catch(ignore);
+  }
+}

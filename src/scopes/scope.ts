@@ -1,0 +1,93 @@
+import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
+import { DisposalStack } from '../lifecycle/disposal.js';
+import { get, type RootSite, type Site } from '../resolution/resolve.js';
+import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import type { Key, KeyType } from '../tokens.js';
+
+/**
+ * One request's view of the container: request-scoped providers resolve once per scope, singletons are shared.
+ * Open one with `container.createScope()`; close it with `await scope.dispose()` or `await using`.
+ */
+export interface Scope extends AsyncDisposable {
+  /** Resolve a provider in this scope. Concurrent first calls for one request-scoped provider build one instance. */
+  resolve<K extends Key>(key: K): Promise<KeyType<K>>;
+  /**
+   * Resolve without a promise. Fails with `LOOPSAFE_ERR_ASYNC_PROVIDER` when a provider on the way would have to
+   * wait for an async factory; everything already built, or built by sync factories, resolves.
+   */
+  resolveSync<K extends Key>(key: K): KeyType<K>;
+  /** Give this scope its value for a key declared `{ supplied: true }` (the request id, the request). */
+  supply<K extends Key>(key: K, value: KeyType<K>): this;
+  /** Dispose what this scope created, newest first, exactly once. Later calls return the same promise. */
+  dispose(): Promise<void>;
+  /** True once `dispose()` has been called. */
+  readonly disposed: boolean;
+}
+
+/** What a scope needs from its container. @internal */
+export interface ScopeHost {
+  readonly root: RootSite;
+  planOf(key: Key): Plan;
+  released(scope: RequestScope): void;
+}
+
+/** @internal */
+export class RequestScope implements Scope, Site {
+  readonly slots: unknown[];
+  readonly stack = new DisposalStack('request scope');
+  readonly root: RootSite;
+  readonly #host: ScopeHost;
+
+  constructor(host: ScopeHost, template: readonly unknown[]) {
+    this.#host = host;
+    this.root = host.root;
+    this.slots = template.slice();
+  }
+
+  get disposed(): boolean {
+    return this.stack.closed;
+  }
+
+  resolve<K extends Key>(key: K): Promise<KeyType<K>> {
+    try {
+      const value = this.resolveRaw(this.#host.planOf(key));
+      return (value instanceof Promise ? value : Promise.resolve(value)) as Promise<KeyType<K>>;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  resolveSync<K extends Key>(key: K): KeyType<K> {
+    const plan = this.#host.planOf(key);
+    const value = this.resolveRaw(plan);
+    if (value instanceof Promise) {
+      value.catch(() => {});
+      throw new AsyncProviderError([plan.name]);
+    }
+    return value as KeyType<K>;
+  }
+
+  /** The instance, or a promise of it only when something async is on the way. @internal */
+  resolveRaw(plan: Plan): unknown {
+    if (this.stack.closed) throw new DisposedError('scope', `resolve ${plan.name}`);
+    return get(plan, this, undefined);
+  }
+
+  supply<K extends Key>(key: K, value: KeyType<K>): this {
+    const plan = this.#host.planOf(key);
+    if (plan.kind !== KIND_SUPPLIED) throw new SupplyError(plan.name, 'it is not declared with { supplied: true }.');
+    if (this.stack.closed) throw new DisposedError('scope', `supply ${plan.name}`);
+    if (this.slots[plan.slot] !== EMPTY) throw new SupplyError(plan.name, 'this scope already has a value for it; supply each value once, before anything resolves it.');
+    this.slots[plan.slot] = value;
+    return this;
+  }
+
+  dispose(): Promise<void> {
+    if (!this.stack.closed) this.#host.released(this);
+    return this.stack.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

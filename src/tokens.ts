@@ -1,0 +1,40 @@
+declare const tokenType: unique symbol;
+
+/**
+ * A typed service identifier. It is a real `symbol`, so it also works as an inversify service identifier:
+ * `@inject(Db)` in an inversify-decorated class resolves the same provider as `inject: [Db]` here.
+ */
+export type Token<T> = symbol & { readonly [tokenType]?: T };
+
+/** A class usable as its own key; abstract classes work too. */
+export type Class<T> = abstract new (...args: never[]) => T;
+
+/** Anything a provider can be registered under: a {@link Token}, a class, or a plain string or symbol. */
+export type Key<T = unknown> = Token<T> | Class<T> | string | symbol;
+
+/** The type a key resolves to. Plain strings and symbols resolve to `unknown`. */
+export type KeyType<K> = K extends Token<infer T> ? T : K extends Class<infer T> ? T : unknown;
+
+/**
+ * Create a typed token.
+ *
+ * ```ts
+ * const Db = token<Pool>('Db');
+ * container.register(Db, { useFactory: () => createPool() });
+ * const db = await container.resolve(Db); // Pool
+ * ```
+ *
+ * @param name Shown in error paths such as `UserService -> Db`.
+ */
+export function token<T>(name: string): Token<T> {
+  return Symbol(name) as Token<T>;
+}
+
+/** The name a key shows in error paths. */
+export function keyName(key: unknown): string {
+  if (typeof key === 'symbol') return key.description ?? key.toString();
+  if (typeof key === 'function') return key.name || '(anonymous class)';
+  if (typeof key === 'string') return key;
+  if (typeof key === 'object' && key !== null && 'optional' in key && 'key' in key) return keyName((key as { key: unknown }).key);
+  return String(key);
+}
