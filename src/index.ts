@@ -13,3 +13,12 @@ export {
   ContainerFrozenError, InvalidOptionError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError,
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
+export { createCache } from './cache/create.js';
+export { provideCache, CacheToken } from './cache/provide.js';
+export { jsonSerializer, type CacheSerializer } from './cache/serialize.js';
+export type {
+  Cache, CacheLoader, CacheSetOptions, CacheOptions, RedisCacheOptions, CacheBackend, CacheUnavailablePolicy,
+} from './cache/cache.js';
+export {
+  CacheSerializationError, CacheDecodeError, CacheUnavailableError, CacheBackendMissingError, CacheClosedError,
+} from './errors/cache.js';
