@@ -22,3 +22,15 @@ export type {
 export {
   CacheSerializationError, CacheDecodeError, CacheUnavailableError, CacheBackendMissingError, CacheClosedError,
 } from './errors/cache.js';
+export {
+  serveCluster, type ClusterServer, type WorkerInfo, type WorkerThreads,
+} from './cluster/primary.js';
+export {
+  defineClusterApp, type ClusterApp, type ClusterAppDefinition, type ClusterServable, type WorkerContext,
+} from './cluster/app.js';
+export type { ClusterOptions } from './cluster/options.js';
+export type { RestartOptions } from './cluster/restart.js';
+export type { ClusterEvent } from './cluster/events.js';
+export {
+  ClusterAppError, ClusterWorkerFailedError, ClusterCrashLoopError, ClusterShutdownTimeoutError, type BusyWorker,
+} from './errors/cluster.js';
