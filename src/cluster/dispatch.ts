@@ -15,10 +15,19 @@ export class Dispatcher {
   readonly #ready: Worker[] = [];
   readonly #waiting: Socket[] = [];
   #next = 0;
+  #accepted = 0;
 
   constructor() {
     // Paused: the primary never reads a byte; the worker that gets the socket reads the request.
-    this.#server = createServer({ pauseOnConnect: true }, (socket) => this.#dispatch(socket));
+    this.#server = createServer({ pauseOnConnect: true }, (socket) => {
+      this.#accepted++;
+      this.#dispatch(socket);
+    });
+  }
+
+  /** Connections accepted so far. */
+  get accepted(): number {
+    return this.#accepted;
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -45,7 +54,9 @@ export class Dispatcher {
 
   /**
    * Stop accepting: the listening socket closes now, so further connection attempts are refused. Connections
-   * still waiting for a worker go to `fallback` if there is one, or are closed.
+   * still waiting for a worker go to `fallback` if there is one, or are closed. (Connections the kernel completed
+   * but nobody accepted yet, in the listen backlog at this instant, are reset by the kernel: a race every server
+   * that closes its port has; load balancers avoid it by draining an instance before stopping it.)
    */
   close(fallback: Worker | undefined): void {
     if (this.#server.listening) this.#server.close();

@@ -19,4 +19,9 @@ export type ClusterEvent =
       /** The signal, `'close'` for `server.close()`, or `'crash-loop'`. */
       readonly reason: string;
     }
-  | { readonly type: 'stopped'; readonly error: LoopsafeError | undefined };
+  | {
+      readonly type: 'stopped';
+      readonly error: LoopsafeError | undefined;
+      /** Connections the primary accepted and handed to workers over the cluster's life. */
+      readonly connections: number;
+    };

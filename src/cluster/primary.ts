@@ -282,7 +282,7 @@ class Primary implements ClusterServer {
       error = this.#failed(failed, undefined, 'shutdown', failed.failure!.error.message);
     }
     for (const [signal, handler] of this.#signals) process.off(signal, handler);
-    if (announce) this.#emit({ type: 'stopped', error });
+    if (announce) this.#emit({ type: 'stopped', error, connections: this.#dispatcher.accepted });
     this.#settle(error);
     if (this.#o.exit && this.#started) process.exit(error === undefined ? 0 : 1);
   }
