@@ -16,13 +16,14 @@ export interface ErrorData {
 
 /** Primary -> worker. @internal */
 export type ToWorker =
-  | { readonly loopsafe: 'conn' }
+  | { readonly loopsafe: 'conn'; readonly id: number }
   | { readonly loopsafe: 'stats' }
   | { readonly loopsafe: 'drain' };
 
 /** Worker -> primary. @internal */
 export type ToPrimary =
   | { readonly loopsafe: 'ready' }
+  | { readonly loopsafe: 'adopted'; readonly id: number }
   | { readonly loopsafe: 'stats'; readonly stats: WorkerStats }
   | { readonly loopsafe: 'failed'; readonly phase: 'start' | 'shutdown'; readonly error: ErrorData };
 

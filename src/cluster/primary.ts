@@ -193,6 +193,8 @@ class Primary implements ClusterServer {
         if (message.loopsafe === 'ready') {
           this.#ready(slot, worker);
           resolve();
+        } else if (message.loopsafe === 'adopted') {
+          this.#dispatcher.confirmed(worker, message.id);
         } else if (message.loopsafe === 'stats') {
           slot.stats = message.stats;
           for (const fn of slot.onStats.splice(0)) fn();
@@ -220,7 +222,7 @@ class Primary implements ClusterServer {
   }
 
   #exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
-    this.#dispatcher.remove(worker);
+    this.#dispatcher.gone(worker);
     if (slot.worker === worker) slot.worker = undefined;
     slot.state = 'dead';
     const expected = this.#stopping !== undefined || !this.#started;
@@ -251,7 +253,7 @@ class Primary implements ClusterServer {
     for (const slot of this.#slots) if (slot.respawn !== undefined) clearTimeout(slot.respawn);
     const live = this.#slots.filter((s) => s.worker !== undefined);
     // First the port: from here on the kernel refuses new connections. Any still waiting go to a ready worker.
-    this.#dispatcher.close(live.find((s) => s.state === 'ready')?.worker);
+    this.#dispatcher.close();
     if (announce) this.#emit({ type: 'shutdown', reason });
     for (const slot of live) {
       this.#dispatcher.remove(slot.worker!);

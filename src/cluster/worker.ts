@@ -37,7 +37,11 @@ export async function runWorker(): Promise<void> {
 
   process.on('message', (message: unknown, handle: unknown) => {
     if (!isOwn<ToWorker>(message)) return;
-    if (message.loopsafe === 'conn') tracker.adopt(handle as Socket);
+    if (message.loopsafe === 'conn') {
+      // Confirm first, in the same tick: the primary then drops its copy, and no byte has been read yet.
+      send({ loopsafe: 'adopted', id: message.id });
+      if (handle !== undefined) tracker.adopt(handle as Socket);
+    }
     else if (message.loopsafe === 'stats') report();
     else if (message.loopsafe === 'drain' && !draining) {
       draining = true;
