@@ -14,6 +14,7 @@ export abstract class LoopsafeError extends Error {
   /** @internal */
   readonly [brand] = true;
 
+  /** The class name, for logs and stack traces. */
   override name = 'LoopsafeError';
 
   constructor(message: string, options?: ErrorOptions) {

@@ -3,7 +3,8 @@ import { LoopsafeError, ResolutionPathError } from './base.js';
 /** One or more problems in the provider graph, found by `container.boot()` before anything is served. */
 export class BootError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_BOOT';
-  readonly code = BootError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = BootError.code;
   override name = 'BootError' as const;
   /** Every problem found, each a coded error with its provider path. */
   readonly problems: readonly LoopsafeError[];
@@ -20,7 +21,8 @@ export class BootError extends LoopsafeError {
 /** A dependency names a token or class that no provider is registered for. */
 export class MissingProviderError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_MISSING';
-  readonly code = MissingProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = MissingProviderError.code;
   override name = 'MissingProviderError' as const;
 
   constructor(path: readonly string[]) {
@@ -36,7 +38,8 @@ export class MissingProviderError extends ResolutionPathError {
 /** Providers depend on each other in a circle. */
 export class CycleError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_CYCLE';
-  readonly code = CycleError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CycleError.code;
   override name = 'CycleError' as const;
 
   constructor(path: readonly string[]) {
@@ -47,7 +50,8 @@ export class CycleError extends ResolutionPathError {
 /** A longer-lived provider depends on a shorter-lived one, which it would keep alive past its lifetime. */
 export class CaptiveDependencyError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_CAPTIVE_DEPENDENCY';
-  readonly code = CaptiveDependencyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CaptiveDependencyError.code;
   override name = 'CaptiveDependencyError' as const;
 
   constructor(path: readonly string[], holder: string, holderLifetime: string, captive: string) {
@@ -62,7 +66,8 @@ export class CaptiveDependencyError extends ResolutionPathError {
 /** A provider declaration is malformed (bad lifetime, a factory that is not a function, a class without dependency metadata, ...). */
 export class InvalidProviderError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_INVALID';
-  readonly code = InvalidProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InvalidProviderError.code;
   override name = 'InvalidProviderError' as const;
 
   constructor(path: readonly string[], detail: string, fix: string, options?: ErrorOptions) {
@@ -73,7 +78,8 @@ export class InvalidProviderError extends ResolutionPathError {
 /** The same token or class was registered twice. */
 export class DuplicateProviderError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_DUPLICATE';
-  readonly code = DuplicateProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DuplicateProviderError.code;
   override name = 'DuplicateProviderError' as const;
 
   constructor(name: string) {
@@ -84,7 +90,8 @@ export class DuplicateProviderError extends LoopsafeError {
 /** Registration was attempted after the container booted and compiled its plans. */
 export class ContainerFrozenError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_CONTAINER_FROZEN';
-  readonly code = ContainerFrozenError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ContainerFrozenError.code;
   override name = 'ContainerFrozenError' as const;
 
   constructor(name: string, what: string) {
@@ -95,7 +102,8 @@ export class ContainerFrozenError extends LoopsafeError {
 /** An options object passed to loopsafe has a value it cannot use. */
 export class InvalidOptionError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_OPTION_INVALID';
-  readonly code = InvalidOptionError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InvalidOptionError.code;
   override name = 'InvalidOptionError' as const;
 
   constructor(where: string, option: string, expected: string, got: unknown) {
@@ -106,7 +114,8 @@ export class InvalidOptionError extends LoopsafeError {
 /** A provider's factory or constructor threw, or its promise rejected. The original error is the `cause`. */
 export class ProviderFailedError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_FAILED';
-  readonly code = ProviderFailedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ProviderFailedError.code;
   override name = 'ProviderFailedError' as const;
 
   constructor(path: readonly string[], cause: unknown) {
@@ -122,7 +131,8 @@ export class ProviderFailedError extends ResolutionPathError {
 /** A provider's factory returned a promise that did not settle within its timeout. */
 export class ProviderTimeoutError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_TIMEOUT';
-  readonly code = ProviderTimeoutError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ProviderTimeoutError.code;
   override name = 'ProviderTimeoutError' as const;
 
   constructor(path: readonly string[], timeout: number) {
@@ -138,7 +148,8 @@ export class ProviderTimeoutError extends ResolutionPathError {
 /** A request-scoped provider (or a transient that needs one) was resolved outside a request scope. */
 export class ScopeRequiredError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_SCOPE_REQUIRED';
-  readonly code = ScopeRequiredError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ScopeRequiredError.code;
   override name = 'ScopeRequiredError' as const;
 
   constructor(path: readonly string[]) {
@@ -153,7 +164,8 @@ export class ScopeRequiredError extends ResolutionPathError {
 /** A value that must be supplied to each request scope was not supplied. */
 export class SuppliedValueMissingError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_SUPPLIED_MISSING';
-  readonly code = SuppliedValueMissingError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = SuppliedValueMissingError.code;
   override name = 'SuppliedValueMissingError' as const;
 
   constructor(path: readonly string[]) {
@@ -165,7 +177,8 @@ export class SuppliedValueMissingError extends ResolutionPathError {
 /** `scope.supply()` was called for a key not declared with `{ supplied: true }`, or after the value was read. */
 export class SupplyError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_SUPPLY_INVALID';
-  readonly code = SupplyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = SupplyError.code;
   override name = 'SupplyError' as const;
 
   constructor(name: string, reason: string) {
@@ -176,7 +189,8 @@ export class SupplyError extends LoopsafeError {
 /** `resolveSync()` reached a provider whose factory returned a promise. */
 export class AsyncProviderError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_ASYNC_PROVIDER';
-  readonly code = AsyncProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = AsyncProviderError.code;
   override name = 'AsyncProviderError' as const;
 
   constructor(path: readonly string[]) {
@@ -187,7 +201,8 @@ export class AsyncProviderError extends ResolutionPathError {
 /** A scope or container was used after `dispose()` began. */
 export class DisposedError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_DISPOSED';
-  readonly code = DisposedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DisposedError.code;
   override name = 'DisposedError' as const;
 
   constructor(what: 'scope' | 'container', action: string) {
@@ -198,7 +213,8 @@ export class DisposedError extends LoopsafeError {
 /** One or more disposers threw. Every disposer still ran; the failures are in the `AggregateError` cause. */
 export class DisposalError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_DISPOSAL_FAILED';
-  readonly code = DisposalError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DisposalError.code;
   override name = 'DisposalError' as const;
 
   constructor(what: string, failures: readonly { name: string; error: unknown }[]) {
@@ -213,7 +229,8 @@ export class DisposalError extends LoopsafeError {
 /** A container was created in a worker thread without saying so; it would silently build a second set of singletons. */
 export class WrongThreadError extends LoopsafeError {
   static readonly code = 'LOOPSAFE_ERR_WRONG_THREAD';
-  readonly code = WrongThreadError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = WrongThreadError.code;
   override name = 'WrongThreadError' as const;
 
   constructor(threadId: number) {
@@ -227,7 +244,8 @@ export class WrongThreadError extends LoopsafeError {
 /** An attached inversify container, or inversify metadata, failed. The inversify error is the `cause`. */
 export class InversifyError extends ResolutionPathError {
   static readonly code = 'LOOPSAFE_ERR_INVERSIFY';
-  readonly code = InversifyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InversifyError.code;
   override name = 'InversifyError' as const;
 
   constructor(path: readonly string[], cause: unknown) {
