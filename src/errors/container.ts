@@ -2,6 +2,7 @@ import { LoopsafeError, ResolutionPathError } from './base.js';
 
 /** One or more problems in the provider graph, found by `container.boot()` before anything is served. */
 export class BootError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_BOOT';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = BootError.code;
@@ -20,6 +21,7 @@ export class BootError extends LoopsafeError {
 
 /** A dependency names a token or class that no provider is registered for. */
 export class MissingProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_MISSING';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = MissingProviderError.code;
@@ -37,6 +39,7 @@ export class MissingProviderError extends ResolutionPathError {
 
 /** Providers depend on each other in a circle. */
 export class CycleError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CYCLE';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = CycleError.code;
@@ -49,6 +52,7 @@ export class CycleError extends ResolutionPathError {
 
 /** A longer-lived provider depends on a shorter-lived one, which it would keep alive past its lifetime. */
 export class CaptiveDependencyError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CAPTIVE_DEPENDENCY';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = CaptiveDependencyError.code;
@@ -65,6 +69,7 @@ export class CaptiveDependencyError extends ResolutionPathError {
 
 /** A provider declaration is malformed (bad lifetime, a factory that is not a function, a class without dependency metadata, ...). */
 export class InvalidProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_INVALID';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = InvalidProviderError.code;
@@ -77,6 +82,7 @@ export class InvalidProviderError extends ResolutionPathError {
 
 /** The same token or class was registered twice. */
 export class DuplicateProviderError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_DUPLICATE';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = DuplicateProviderError.code;
@@ -89,6 +95,7 @@ export class DuplicateProviderError extends LoopsafeError {
 
 /** Registration was attempted after the container booted and compiled its plans. */
 export class ContainerFrozenError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CONTAINER_FROZEN';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = ContainerFrozenError.code;
@@ -101,6 +108,7 @@ export class ContainerFrozenError extends LoopsafeError {
 
 /** An options object passed to loopsafe has a value it cannot use. */
 export class InvalidOptionError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_OPTION_INVALID';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = InvalidOptionError.code;
@@ -113,6 +121,7 @@ export class InvalidOptionError extends LoopsafeError {
 
 /** A provider's factory or constructor threw, or its promise rejected. The original error is the `cause`. */
 export class ProviderFailedError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_FAILED';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = ProviderFailedError.code;
@@ -130,6 +139,7 @@ export class ProviderFailedError extends ResolutionPathError {
 
 /** A provider's factory returned a promise that did not settle within its timeout. */
 export class ProviderTimeoutError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_TIMEOUT';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = ProviderTimeoutError.code;
@@ -147,6 +157,7 @@ export class ProviderTimeoutError extends ResolutionPathError {
 
 /** A request-scoped provider (or a transient that needs one) was resolved outside a request scope. */
 export class ScopeRequiredError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SCOPE_REQUIRED';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = ScopeRequiredError.code;
@@ -163,6 +174,7 @@ export class ScopeRequiredError extends ResolutionPathError {
 
 /** A value that must be supplied to each request scope was not supplied. */
 export class SuppliedValueMissingError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SUPPLIED_MISSING';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = SuppliedValueMissingError.code;
@@ -176,6 +188,7 @@ export class SuppliedValueMissingError extends ResolutionPathError {
 
 /** `scope.supply()` was called for a key not declared with `{ supplied: true }`, or after the value was read. */
 export class SupplyError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SUPPLY_INVALID';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = SupplyError.code;
@@ -188,6 +201,7 @@ export class SupplyError extends LoopsafeError {
 
 /** `resolveSync()` reached a provider whose factory returned a promise. */
 export class AsyncProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_ASYNC_PROVIDER';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = AsyncProviderError.code;
@@ -200,6 +214,7 @@ export class AsyncProviderError extends ResolutionPathError {
 
 /** A scope or container was used after `dispose()` began. */
 export class DisposedError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_DISPOSED';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = DisposedError.code;
@@ -212,6 +227,7 @@ export class DisposedError extends LoopsafeError {
 
 /** One or more disposers threw. Every disposer still ran; the failures are in the `AggregateError` cause. */
 export class DisposalError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_DISPOSAL_FAILED';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = DisposalError.code;
@@ -228,6 +244,7 @@ export class DisposalError extends LoopsafeError {
 
 /** A container was created in a worker thread without saying so; it would silently build a second set of singletons. */
 export class WrongThreadError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_WRONG_THREAD';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = WrongThreadError.code;
@@ -243,6 +260,7 @@ export class WrongThreadError extends LoopsafeError {
 
 /** An attached inversify container, or inversify metadata, failed. The inversify error is the `cause`. */
 export class InversifyError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_INVERSIFY';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = InversifyError.code;
