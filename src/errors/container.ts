@@ -28,7 +28,7 @@ export class MissingProviderError extends ResolutionPathError {
   override name = 'MissingProviderError' as const;
 
   constructor(path: readonly string[]) {
-    const missing = path[path.length - 1] ?? '?';
+    const missing = last(path);
     super(
       path,
       `No provider is registered for ${missing}`,
@@ -130,7 +130,7 @@ export class ProviderFailedError extends ResolutionPathError {
   constructor(path: readonly string[], cause: unknown) {
     super(
       path,
-      `The factory of ${path[path.length - 1] ?? '?'} failed (${cause instanceof Error ? cause.message : describe(cause)})`,
+      `The factory of ${last(path)} failed (${causeText(cause)})`,
       'See the cause. Nothing was cached, so the next resolve runs the factory again.',
       { cause },
     );
@@ -146,7 +146,7 @@ export class ProviderTimeoutError extends ResolutionPathError {
   override name = 'ProviderTimeoutError' as const;
 
   constructor(path: readonly string[], timeout: number) {
-    const name = path[path.length - 1] ?? '?';
+    const name = last(path);
     super(
       path,
       `The factory of ${name} did not settle within ${timeout} ms`,
@@ -166,7 +166,7 @@ export class ScopeRequiredError extends ResolutionPathError {
   constructor(path: readonly string[]) {
     super(
       path,
-      `${path[path.length - 1] ?? '?'} is request-scoped and was asked for outside a request scope`,
+      `${last(path)} is request-scoped and was asked for outside a request scope`,
       'Resolve it from a scope: container.createScope().resolve(...), or request.di in a Fastify route.',
     );
   }
@@ -181,7 +181,7 @@ export class SuppliedValueMissingError extends ResolutionPathError {
   override name = 'SuppliedValueMissingError' as const;
 
   constructor(path: readonly string[]) {
-    const name = path[path.length - 1] ?? '?';
+    const name = last(path);
     super(path, `${name} is supplied per scope and this scope was not given one`, `Call scope.supply(${name}, value) right after createScope().`);
   }
 }
@@ -208,7 +208,7 @@ export class AsyncProviderError extends ResolutionPathError {
   override name = 'AsyncProviderError' as const;
 
   constructor(path: readonly string[]) {
-    super(path, `resolveSync() reached ${path[path.length - 1] ?? '?'}, which is not built yet and builds asynchronously`, 'Use await resolve() instead, or construct it at boot with { eager: true }.');
+    super(path, `resolveSync() reached ${last(path)}, which is not built yet and builds asynchronously`, 'Use await resolve() instead, or construct it at boot with { eager: true }.');
   }
 }
 
@@ -269,11 +269,20 @@ export class InversifyError extends ResolutionPathError {
   constructor(path: readonly string[], cause: unknown) {
     super(
       path,
-      `inversify failed for ${path[path.length - 1] ?? '?'} (${cause instanceof Error ? cause.message : describe(cause)})`,
+      `inversify failed for ${last(path)} (${causeText(cause)})`,
       'Check the binding in the attached inversify Container, or register the provider with loopsafe directly.',
       { cause },
     );
   }
+}
+
+/** The provider a path ends at: the one that failed. */
+function last(path: readonly string[]): string {
+  return path[path.length - 1] ?? '?';
+}
+
+function causeText(cause: unknown): string {
+  return cause instanceof Error ? cause.message : describe(cause);
 }
 
 function describe(value: unknown): string {
