@@ -4,10 +4,16 @@ declare const tokenType: unique symbol;
  * A typed service identifier. It is a real `symbol`, so it also works as an inversify service identifier:
  * `@inject(Db)` in an inversify-decorated class resolves the same provider as `inject: [Db]` here.
  */
-export type Token<T> = symbol & { readonly [tokenType]?: T };
+export type Token<T> = symbol & {
+  /** Carries `T` for type inference only; never present at run time. */
+  readonly [tokenType]?: T;
+};
 
 /** A class usable as its own key; abstract classes work too. */
 export type Class<T> = abstract new (...args: never[]) => T;
+
+/** A concrete class that can be constructed with `new`. */
+export type Newable<T> = new (...args: never[]) => T;
 
 /** Anything a provider can be registered under: a {@link Token}, a class, or a plain string or symbol. */
 export type Key<T = unknown> = Token<T> | Class<T> | string | symbol;

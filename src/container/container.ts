@@ -165,15 +165,23 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   boot(): Promise<void> {
     if (this.#booting !== undefined) return this.#booting;
+    let eager: unknown[];
     try {
       this.#assertAlive('boot');
       this.check();
+      eager = [...this.#plans!.values()].filter((plan) => plan.eager).map((plan) => get(plan, this, undefined));
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    const eager = [...this.#plans!.values()].filter((plan) => plan.eager).map((plan) => get(plan, this, undefined));
-    this.#booting = Promise.all(eager).then(() => undefined);
-    return this.#booting;
+    const booting = Promise.all(eager).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#booting = undefined; // a failed boot may be retried: failed factories are not cached
+        throw error;
+      },
+    );
+    this.#booting = booting;
+    return booting;
   }
 
   resolve<K extends Key>(key: K): Promise<KeyType<K>> {

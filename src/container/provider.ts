@@ -1,4 +1,4 @@
-import type { Class, Key, KeyType } from '../tokens.js';
+import type { Class, Key, KeyType, Newable } from '../tokens.js';
 import type { Lifetime } from '../scopes/lifetime.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
@@ -67,7 +67,7 @@ export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[]> e
 /** A provider built with `new`. Without `inject`, dependencies come from inversify's `@inject()` metadata. */
 export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
   /** The class to construct. */
-  useClass: new (...args: never[]) => T;
+  useClass: Newable<T>;
   /** The constructor's dependencies, in order; read from inversify metadata when left out. */
   inject?: D;
 }
@@ -101,7 +101,7 @@ export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[]> =
   | SuppliedProvider
   | SelfProvider<T, D>;
 
-/** A declaration of any type, as stored. @internal */
+/** A provider declaration of any type, as a {@link Registration} stores it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProviderDef = ProviderDef<any, any>;
 

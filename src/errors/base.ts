@@ -14,6 +14,7 @@ export abstract class LoopsafeError extends Error {
   /** @internal */
   readonly [brand] = true;
 
+  /** The class name, for logs and stack traces. */
   override name = 'LoopsafeError';
 
   constructor(message: string, options?: ErrorOptions) {
@@ -57,22 +58,25 @@ export abstract class ResolutionPathError extends LoopsafeError {
    * @internal
    */
   withParent(name: string): this {
-    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
-    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
     const path = [name, ...this.path];
     const message = formatPath(path, this.detail, this.fix);
+    // Reflect.construct gives a real native error (loggers and util.types.isNativeError see one) with this
+    // subclass's prototype, without rerunning its constructor.
+    const copy = Reflect.construct(Error, [message, { cause: this.cause }], this.constructor) as this;
+    for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(this))) {
+      if (key !== 'stack' && key !== 'message' && key !== 'cause') Object.defineProperty(copy, key, descriptor);
+    }
+    for (const key of Object.getOwnPropertySymbols(this)) {
+      Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(this, key)!);
+    }
     Object.defineProperty(copy, 'path', { value: path, enumerable: true });
-    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
     if (typeof this.stack === 'string') {
       const frames = this.stack.indexOf('\n    at ');
-      Object.defineProperty(copy, 'stack', {
-        value: `${this.name}: ${message}${frames === -1 ? '' : this.stack.slice(frames)}`,
-        writable: true,
-        configurable: true,
-      });
+      copy.stack = `${this.name}: ${message}${frames === -1 ? '' : this.stack.slice(frames)}`;
     }
     return copy;
   }
+
 }
 
 function formatPath(path: readonly string[], detail: string, fix: string): string {

@@ -2,8 +2,10 @@ import { LoopsafeError, ResolutionPathError } from './base.js';
 
 /** One or more problems in the provider graph, found by `container.boot()` before anything is served. */
 export class BootError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_BOOT';
-  readonly code = BootError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = BootError.code;
   override name = 'BootError' as const;
   /** Every problem found, each a coded error with its provider path. */
   readonly problems: readonly LoopsafeError[];
@@ -19,12 +21,14 @@ export class BootError extends LoopsafeError {
 
 /** A dependency names a token or class that no provider is registered for. */
 export class MissingProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_MISSING';
-  readonly code = MissingProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = MissingProviderError.code;
   override name = 'MissingProviderError' as const;
 
   constructor(path: readonly string[]) {
-    const missing = path[path.length - 1] ?? '?';
+    const missing = last(path);
     super(
       path,
       `No provider is registered for ${missing}`,
@@ -35,8 +39,10 @@ export class MissingProviderError extends ResolutionPathError {
 
 /** Providers depend on each other in a circle. */
 export class CycleError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CYCLE';
-  readonly code = CycleError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CycleError.code;
   override name = 'CycleError' as const;
 
   constructor(path: readonly string[]) {
@@ -46,8 +52,10 @@ export class CycleError extends ResolutionPathError {
 
 /** A longer-lived provider depends on a shorter-lived one, which it would keep alive past its lifetime. */
 export class CaptiveDependencyError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CAPTIVE_DEPENDENCY';
-  readonly code = CaptiveDependencyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CaptiveDependencyError.code;
   override name = 'CaptiveDependencyError' as const;
 
   constructor(path: readonly string[], holder: string, holderLifetime: string, captive: string) {
@@ -61,8 +69,10 @@ export class CaptiveDependencyError extends ResolutionPathError {
 
 /** A provider declaration is malformed (bad lifetime, a factory that is not a function, a class without dependency metadata, ...). */
 export class InvalidProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_INVALID';
-  readonly code = InvalidProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InvalidProviderError.code;
   override name = 'InvalidProviderError' as const;
 
   constructor(path: readonly string[], detail: string, fix: string, options?: ErrorOptions) {
@@ -72,8 +82,10 @@ export class InvalidProviderError extends ResolutionPathError {
 
 /** The same token or class was registered twice. */
 export class DuplicateProviderError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_DUPLICATE';
-  readonly code = DuplicateProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DuplicateProviderError.code;
   override name = 'DuplicateProviderError' as const;
 
   constructor(name: string) {
@@ -83,8 +95,10 @@ export class DuplicateProviderError extends LoopsafeError {
 
 /** Registration was attempted after the container booted and compiled its plans. */
 export class ContainerFrozenError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CONTAINER_FROZEN';
-  readonly code = ContainerFrozenError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ContainerFrozenError.code;
   override name = 'ContainerFrozenError' as const;
 
   constructor(name: string, what: string) {
@@ -94,8 +108,10 @@ export class ContainerFrozenError extends LoopsafeError {
 
 /** An options object passed to loopsafe has a value it cannot use. */
 export class InvalidOptionError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_OPTION_INVALID';
-  readonly code = InvalidOptionError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InvalidOptionError.code;
   override name = 'InvalidOptionError' as const;
 
   constructor(where: string, option: string, expected: string, got: unknown) {
@@ -105,14 +121,16 @@ export class InvalidOptionError extends LoopsafeError {
 
 /** A provider's factory or constructor threw, or its promise rejected. The original error is the `cause`. */
 export class ProviderFailedError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_FAILED';
-  readonly code = ProviderFailedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ProviderFailedError.code;
   override name = 'ProviderFailedError' as const;
 
   constructor(path: readonly string[], cause: unknown) {
     super(
       path,
-      `The factory of ${path[path.length - 1] ?? '?'} failed (${cause instanceof Error ? cause.message : describe(cause)})`,
+      `The factory of ${last(path)} failed (${causeText(cause)})`,
       'See the cause. Nothing was cached, so the next resolve runs the factory again.',
       { cause },
     );
@@ -121,12 +139,14 @@ export class ProviderFailedError extends ResolutionPathError {
 
 /** A provider's factory returned a promise that did not settle within its timeout. */
 export class ProviderTimeoutError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_TIMEOUT';
-  readonly code = ProviderTimeoutError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ProviderTimeoutError.code;
   override name = 'ProviderTimeoutError' as const;
 
   constructor(path: readonly string[], timeout: number) {
-    const name = path[path.length - 1] ?? '?';
+    const name = last(path);
     super(
       path,
       `The factory of ${name} did not settle within ${timeout} ms`,
@@ -137,14 +157,16 @@ export class ProviderTimeoutError extends ResolutionPathError {
 
 /** A request-scoped provider (or a transient that needs one) was resolved outside a request scope. */
 export class ScopeRequiredError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SCOPE_REQUIRED';
-  readonly code = ScopeRequiredError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ScopeRequiredError.code;
   override name = 'ScopeRequiredError' as const;
 
   constructor(path: readonly string[]) {
     super(
       path,
-      `${path[path.length - 1] ?? '?'} is request-scoped and was asked for outside a request scope`,
+      `${last(path)} is request-scoped and was asked for outside a request scope`,
       'Resolve it from a scope: container.createScope().resolve(...), or request.di in a Fastify route.',
     );
   }
@@ -152,20 +174,24 @@ export class ScopeRequiredError extends ResolutionPathError {
 
 /** A value that must be supplied to each request scope was not supplied. */
 export class SuppliedValueMissingError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SUPPLIED_MISSING';
-  readonly code = SuppliedValueMissingError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = SuppliedValueMissingError.code;
   override name = 'SuppliedValueMissingError' as const;
 
   constructor(path: readonly string[]) {
-    const name = path[path.length - 1] ?? '?';
+    const name = last(path);
     super(path, `${name} is supplied per scope and this scope was not given one`, `Call scope.supply(${name}, value) right after createScope().`);
   }
 }
 
 /** `scope.supply()` was called for a key not declared with `{ supplied: true }`, or after the value was read. */
 export class SupplyError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_SUPPLY_INVALID';
-  readonly code = SupplyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = SupplyError.code;
   override name = 'SupplyError' as const;
 
   constructor(name: string, reason: string) {
@@ -175,19 +201,23 @@ export class SupplyError extends LoopsafeError {
 
 /** `resolveSync()` reached a provider whose factory returned a promise. */
 export class AsyncProviderError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_ASYNC_PROVIDER';
-  readonly code = AsyncProviderError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = AsyncProviderError.code;
   override name = 'AsyncProviderError' as const;
 
   constructor(path: readonly string[]) {
-    super(path, `resolveSync() reached ${path[path.length - 1] ?? '?'}, which is not built yet and builds asynchronously`, 'Use await resolve() instead, or construct it at boot with { eager: true }.');
+    super(path, `resolveSync() reached ${last(path)}, which is not built yet and builds asynchronously`, 'Use await resolve() instead, or construct it at boot with { eager: true }.');
   }
 }
 
 /** A scope or container was used after `dispose()` began. */
 export class DisposedError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_DISPOSED';
-  readonly code = DisposedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DisposedError.code;
   override name = 'DisposedError' as const;
 
   constructor(what: 'scope' | 'container', action: string) {
@@ -197,8 +227,10 @@ export class DisposedError extends LoopsafeError {
 
 /** One or more disposers threw. Every disposer still ran; the failures are in the `AggregateError` cause. */
 export class DisposalError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_DISPOSAL_FAILED';
-  readonly code = DisposalError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = DisposalError.code;
   override name = 'DisposalError' as const;
 
   constructor(what: string, failures: readonly { name: string; error: unknown }[]) {
@@ -212,8 +244,10 @@ export class DisposalError extends LoopsafeError {
 
 /** A container was created in a worker thread without saying so; it would silently build a second set of singletons. */
 export class WrongThreadError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_WRONG_THREAD';
-  readonly code = WrongThreadError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = WrongThreadError.code;
   override name = 'WrongThreadError' as const;
 
   constructor(threadId: number) {
@@ -226,18 +260,29 @@ export class WrongThreadError extends LoopsafeError {
 
 /** An attached inversify container, or inversify metadata, failed. The inversify error is the `cause`. */
 export class InversifyError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_INVERSIFY';
-  readonly code = InversifyError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = InversifyError.code;
   override name = 'InversifyError' as const;
 
   constructor(path: readonly string[], cause: unknown) {
     super(
       path,
-      `inversify failed for ${path[path.length - 1] ?? '?'} (${cause instanceof Error ? cause.message : describe(cause)})`,
+      `inversify failed for ${last(path)} (${causeText(cause)})`,
       'Check the binding in the attached inversify Container, or register the provider with loopsafe directly.',
       { cause },
     );
   }
+}
+
+/** The provider a path ends at: the one that failed. */
+function last(path: readonly string[]): string {
+  return path[path.length - 1] ?? '?';
+}
+
+function causeText(cause: unknown): string {
+  return cause instanceof Error ? cause.message : describe(cause);
 }
 
 function describe(value: unknown): string {

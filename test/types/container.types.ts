@@ -1,0 +1,56 @@
+// Compile-time tests: `npm test` type-checks this file; each @ts-expect-error must be a real type error,
+// or tsc fails on an unused directive. Nothing here runs.
+import { createContainer, optional, provide, token, type Scope } from '../../src/index.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expectType<T extends true>(): T | undefined {
+  return undefined;
+}
+
+const Port = token<number>('Port');
+const Host = token<string>('Host');
+class Clock {
+  now(): number {
+    return 0;
+  }
+}
+
+export async function typeTests(scope: Scope): Promise<void> {
+  const c = createContainer();
+
+  // Factory parameters are typed from the inject tuple, optional() adds undefined.
+  c.register(Host, {
+    inject: [Port, Clock, optional(Host)],
+    useFactory: (port, clock, maybe) => {
+      expectType<Equal<typeof port, number>>();
+      expectType<Equal<typeof clock, Clock>>();
+      expectType<Equal<typeof maybe, string | undefined>>();
+      return `${port}`;
+    },
+  });
+
+  // The factory must return the key's type (or a promise of it).
+  // @ts-expect-error a number is not a string
+  c.register(Host, { useFactory: () => 42 });
+  c.register(Host, { useFactory: async () => 'ok' });
+
+  // A value must match the token's type.
+  // @ts-expect-error a string is not a number
+  provide(Port, { useValue: 'eighty' });
+
+  // Resolution is typed by the key.
+  const port = await c.resolve(Port);
+  expectType<Equal<typeof port, number>>();
+  const clock = await scope.resolve(Clock);
+  expectType<Equal<typeof clock, Clock>>();
+  const sync = scope.resolveSync(Host);
+  expectType<Equal<typeof sync, string>>();
+
+  // Supplied values are typed by their key.
+  // @ts-expect-error the request id is a number
+  scope.supply(Port, '1');
+
+  // Lifetimes are a closed set.
+  // @ts-expect-error 'forever' is not a lifetime
+  c.register(Clock, { lifetime: 'forever' });
+}
