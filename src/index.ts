@@ -30,7 +30,9 @@ export {
 } from './cluster/app.js';
 export type { ClusterOptions } from './cluster/options.js';
 export type { RestartOptions } from './cluster/restart.js';
-export type { ClusterEvent } from './cluster/events.js';
+export type {
+  ClusterEvent, ListeningEvent, WorkerReadyEvent, WorkerExitEvent, WorkerRestartEvent, ShutdownEvent, StoppedEvent,
+} from './cluster/events.js';
 export {
   ClusterAppError, ClusterWorkerFailedError, ClusterCrashLoopError, ClusterShutdownTimeoutError, type BusyWorker,
 } from './errors/cluster.js';

@@ -2,8 +2,10 @@ import { LoopsafeError } from './base.js';
 
 /** A value given to the shared cache cannot be stored without changing what a later read returns. */
 export class CacheSerializationError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CACHE_UNSERIALIZABLE';
-  readonly code = CacheSerializationError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CacheSerializationError.code;
   override name = 'CacheSerializationError' as const;
   /** The cache key the value was meant for. */
   readonly key: string;
@@ -20,8 +22,10 @@ export class CacheSerializationError extends LoopsafeError {
 
 /** Data read from the cache backend could not be decoded (another writer stored something else under the key). */
 export class CacheDecodeError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CACHE_CORRUPT';
-  readonly code = CacheDecodeError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CacheDecodeError.code;
   override name = 'CacheDecodeError' as const;
 
   constructor(key: string, cause: unknown) {
@@ -35,8 +39,10 @@ export class CacheDecodeError extends LoopsafeError {
 
 /** The cache backend did not answer in time, or is disconnected. */
 export class CacheUnavailableError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CACHE_UNAVAILABLE';
-  readonly code = CacheUnavailableError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CacheUnavailableError.code;
   override name = 'CacheUnavailableError' as const;
 
   constructor(operation: string, key: string, reason: string, options?: ErrorOptions) {
@@ -50,8 +56,10 @@ export class CacheUnavailableError extends LoopsafeError {
 
 /** The Redis backend was configured but the optional peer dependency `ioredis` is not installed. */
 export class CacheBackendMissingError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CACHE_BACKEND_MISSING';
-  readonly code = CacheBackendMissingError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CacheBackendMissingError.code;
   override name = 'CacheBackendMissingError' as const;
 
   constructor(cause: unknown) {
@@ -61,8 +69,10 @@ export class CacheBackendMissingError extends LoopsafeError {
 
 /** The cache was used after `close()`. */
 export class CacheClosedError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CACHE_CLOSED';
-  readonly code = CacheClosedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = CacheClosedError.code;
   override name = 'CacheClosedError' as const;
 
   constructor(operation: string) {

@@ -2,8 +2,10 @@ import { LoopsafeError } from './base.js';
 
 /** The app module given to `serveCluster()` does not have the shape a worker needs. */
 export class ClusterAppError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CLUSTER_APP_INVALID';
-  readonly code = ClusterAppError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ClusterAppError.code;
   override name = 'ClusterAppError' as const;
 
   constructor(where: string, detail: string, options?: ErrorOptions) {
@@ -17,8 +19,10 @@ export class ClusterAppError extends LoopsafeError {
 
 /** A worker failed while starting (its app did not build) or while draining (its app did not close cleanly). */
 export class ClusterWorkerFailedError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CLUSTER_WORKER_FAILED';
-  readonly code = ClusterWorkerFailedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ClusterWorkerFailedError.code;
   override name = 'ClusterWorkerFailedError' as const;
   /** The worker's slot, 1 to `workers`; a replacement keeps the slot of the worker it replaces. */
   readonly worker: number;
@@ -34,8 +38,10 @@ export class ClusterWorkerFailedError extends LoopsafeError {
 
 /** Workers kept dying: more restarts than `restart.maxRestarts` within `restart.window`. The cluster stopped. */
 export class ClusterCrashLoopError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CLUSTER_CRASH_LOOP';
-  readonly code = ClusterCrashLoopError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ClusterCrashLoopError.code;
   override name = 'ClusterCrashLoopError' as const;
 
   constructor(restarts: number, window: number, last: string, options?: ErrorOptions) {
@@ -61,8 +67,10 @@ export interface BusyWorker {
 
 /** Workers did not finish draining within `shutdownTimeout`; they were killed and the primary exits non-zero. */
 export class ClusterShutdownTimeoutError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_CLUSTER_SHUTDOWN_TIMEOUT';
-  readonly code = ClusterShutdownTimeoutError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ClusterShutdownTimeoutError.code;
   override name = 'ClusterShutdownTimeoutError' as const;
   /** The workers that were still busy, with what they were doing. */
   readonly busy: readonly BusyWorker[];
