@@ -59,17 +59,24 @@ class SharedCache implements Cache {
     return this.#store.delete(key);
   }
 
-  async getOrLoad<T>(key: string, loader: CacheLoader<T>, options?: CacheSetOptions): Promise<T> {
-    this.#assertOpen('getOrLoad');
-    const ttl = ttlOption(options?.ttl, this.#options.ttl);
-    let reachable = true;
+  getOrLoad<T>(key: string, loader: CacheLoader<T>, options?: CacheSetOptions): Promise<T> {
     try {
-      const data = await this.#store.get(key);
-      if (data !== undefined) return decode(this.#options.serializer, key, data) as T;
+      this.#assertOpen('getOrLoad');
+      const ttl = ttlOption(options?.ttl, this.#options.ttl);
+      // A hit costs the backend read and one reaction; everything else is on the miss path.
+      return this.#store.get(key).then(
+        (data) => (data !== undefined ? (decode(this.#options.serializer, key, data) as T) : this.#miss(key, loader, ttl, true)),
+        (error: unknown) => {
+          if (!(this.#bypass && error instanceof CacheUnavailableError)) throw error;
+          return this.#miss(key, loader, ttl, false);
+        },
+      );
     } catch (error) {
-      if (!(this.#bypass && error instanceof CacheUnavailableError)) throw error;
-      reachable = false;
+      return Promise.reject(error as Error);
     }
+  }
+
+  async #miss<T>(key: string, loader: CacheLoader<T>, ttl: number, reachable: boolean): Promise<T> {
     let flight = this.#flights.get(key);
     if (flight === undefined) {
       flight = this.#load(key, loader, ttl, reachable);

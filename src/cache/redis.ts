@@ -42,8 +42,10 @@ export class RedisStore implements Store {
 
   get(key: string): Promise<string | undefined> {
     const client = this.#client;
-    // The hot path: a connected client costs one GET and nothing else.
-    if (client !== undefined && client.status === 'ready') return guard(client.get(this.#options.prefix + key), 'get', key).then(orUndefined);
+    // The hot path: a connected client costs one GET and one promise reaction, nothing else.
+    if (client !== undefined && client.status === 'ready') {
+      return client.get(this.#options.prefix + key).then(orUndefined, (error: unknown) => unavailable(error, 'get', key));
+    }
     return this.#connection('get', key).then((c) => guard(c.get(this.#options.prefix + key), 'get', key)).then(orUndefined);
   }
 
@@ -197,10 +199,12 @@ function orUndefined(data: string | null): string | undefined {
 
 /** Turn a dropped connection or a command timeout into the coded error the failure policy knows. */
 function guard<T>(promise: Promise<T>, operation: string, key: string): Promise<T> {
-  return promise.catch((error: unknown) => {
-    if (error instanceof Error && error.name === 'ReplyError') throw error;
-    throw new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
-  });
+  return promise.catch((error: unknown) => unavailable(error, operation, key));
+}
+
+function unavailable(error: unknown, operation: string, key: string): never {
+  if (error instanceof Error && error.name === 'ReplyError') throw error;
+  throw new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 async function quit(client: Redis): Promise<void> {
