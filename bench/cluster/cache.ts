@@ -1,76 +1,100 @@
 // getOrLoad hits and misses, memory and Redis backends, against direct ioredis calls in the same run.
+// Method: the compared operations run in small alternating batches (A B C, C B A, ...), so a noisy neighbour slows
+// both sides of a pair alike; each ratio is the median of the per-cycle ratios.
 import { Redis } from 'ioredis';
-import { createCache, type Cache } from '../../src/index.js';
+import { createCache } from '../../src/index.js';
 import { startRedis } from '../../test/helpers/redis.js';
 
 const value = { id: 42, name: 'Ada Lovelace', tags: ['admin', 'ops', 'beta'], active: true };
 const payload = JSON.stringify(value);
+const load = async (): Promise<typeof value> => value;
 
 type Op = (i: number) => Promise<unknown>;
 
-/** Mean ns per operation: `concurrency` operations in flight, `total` in all. */
-async function time(op: Op, total: number, concurrency: number): Promise<number> {
+interface Case {
+  readonly name: string;
+  readonly op: Op;
+  /** The case this one is compared with. */
+  readonly baseline?: string;
+}
+
+let serial = 0;
+
+/** Mean ns per operation over one batch: `concurrency` operations in flight, `count` in all. */
+async function batch(op: Op, count: number, concurrency: number): Promise<number> {
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await op(next++);
+    while (next < count) {
+      next++;
+      await op(serial++);
+    }
   }));
-  return Number(process.hrtime.bigint() - start) / total;
+  return Number(process.hrtime.bigint() - start) / count;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Print the cache table. */
-export async function benchCache(rounds: number): Promise<void> {
+async function compare(title: string, cases: Case[], cycles: number, count: number, concurrency: number): Promise<void> {
+  const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let cycle = -2; cycle < cycles; cycle++) {
+    const order = cycle % 2 === 0 ? cases : [...cases].reverse();
+    for (const c of order) {
+      const ns = await batch(c.op, count, concurrency);
+      if (cycle >= 0) times.get(c.name)!.push(ns);
+    }
+  }
+  console.log(`\n${title}: ${concurrency} in flight, ${cycles} alternating batches of ${count}, medians`);
+  console.log('| operation | per op | ratio (median of paired batches) | per-op spread |');
+  console.log('|---|---:|---:|---:|');
+  for (const c of cases) {
+    const ns = times.get(c.name)!;
+    let ratio = '';
+    if (c.baseline !== undefined) {
+      const base = times.get(c.baseline)!;
+      ratio = `${median(ns.map((x, i) => x / base[i]!)).toFixed(2)}x ${c.baseline}`;
+    }
+    console.log(`| ${c.name} | ${fmt(median(ns))} | ${ratio} | ${fmt(Math.min(...ns))}-${fmt(Math.max(...ns))} |`);
+  }
+}
+
+/** Print the cache tables. */
+export async function benchCache(cycles: number): Promise<void> {
   const cleanups: (() => unknown)[] = [];
   const redis = await startRedis({ teardown: (fn) => cleanups.push(fn) });
   const raw = new Redis(redis.url);
-  const cached: Record<string, Cache> = {
-    memory: createCache(),
-    redis: createCache({ backend: 'redis', redis: { url: redis.url }, prefix: 'b:' }),
-  };
-  await Promise.all(Object.values(cached).map((c) => c.ready()));
+  // The same client settings loopsafe uses, to show what the per-command deadline itself costs.
+  const timed = new Redis(redis.url, { commandTimeout: 500, enableOfflineQueue: false });
+  await new Promise((resolve) => timed.once('ready', resolve));
+  const onRedis = createCache({ backend: 'redis', redis: { url: redis.url }, prefix: 'b:' });
+  const inMemory = createCache();
+  await onRedis.ready();
   await raw.set('b:hot', payload);
-  await cached.memory!.set('hot', value);
-  let misses = 0;
-  const load = async (): Promise<typeof value> => value;
-
-  const ops: { name: string; op: Op; total: number; baseline?: string }[] = [
-    { name: 'ioredis get (direct)', op: () => raw.get('b:hot'), total: 5000 },
-    { name: 'ioredis get + JSON.parse (direct)', op: async () => JSON.parse((await raw.get('b:hot'))!), total: 5000 },
-    { name: 'loopsafe redis getOrLoad hit', op: () => cached.redis!.getOrLoad('hot', load), total: 5000, baseline: 'ioredis get + JSON.parse (direct)' },
-    { name: 'loopsafe redis get hit', op: () => cached.redis!.get('hot'), total: 5000, baseline: 'ioredis get + JSON.parse (direct)' },
-    { name: 'ioredis cache-aside miss: get + set (direct)', op: async (i) => {
-      const k = `b:aside:${i}:${misses}`;
-      if ((await raw.get(k)) === null) await raw.set(k, JSON.stringify(await load()));
-    }, total: 3000 },
-    { name: 'loopsafe redis getOrLoad miss (lock, load, store, notify)', op: (i) => cached.redis!.getOrLoad(`miss:${i}:${misses}`, load), total: 3000,
-      baseline: 'ioredis cache-aside miss: get + set (direct)' },
-    { name: 'loopsafe memory getOrLoad hit', op: () => cached.memory!.getOrLoad('hot', load), total: 200_000 },
-    { name: 'loopsafe memory getOrLoad miss', op: (i) => cached.memory!.getOrLoad(`miss:${i}:${misses}`, load), total: 100_000 },
-  ];
+  await inMemory.set('hot', value);
 
   for (const concurrency of [1, 50]) {
-    const results = new Map<string, number[]>(ops.map((o) => [o.name, []]));
-    for (let r = -1; r < rounds; r++) {
-      // Interleaved rounds, the first one a discarded warm-up; fresh keys for the miss cases every round.
-      misses++;
-      for (const o of ops) {
-        const ns = await time(o.op, o.total, concurrency);
-        if (r >= 0) results.get(o.name)!.push(ns);
-      }
-    }
-    console.log(`\nCache operations, ${concurrency} in flight, ${rounds} interleaved rounds, medians (Redis ${redis.url}, loopback)`);
-    console.log('| operation | per op | vs its direct ioredis equivalent | spread |');
-    console.log('|---|---:|---:|---:|');
-    for (const o of ops) {
-      const ns = results.get(o.name)!;
-      const ratio = o.baseline === undefined ? '' : `${(median(ns) / median(results.get(o.baseline)!)).toFixed(2)}x`;
-      console.log(`| ${o.name} | ${fmt(median(ns))} | ${ratio} | ${fmt(Math.min(...ns))}-${fmt(Math.max(...ns))} |`);
-    }
+    await compare('Redis hits', [
+      { name: 'direct ioredis get', op: () => raw.get('b:hot') },
+      { name: 'direct ioredis get + JSON.parse', op: async () => JSON.parse((await raw.get('b:hot'))!) },
+      { name: 'direct ioredis get + JSON.parse, commandTimeout set', op: async () => JSON.parse((await timed.get('b:hot'))!),
+        baseline: 'direct ioredis get + JSON.parse' },
+      { name: 'loopsafe getOrLoad hit', op: () => onRedis.getOrLoad('hot', load), baseline: 'direct ioredis get + JSON.parse' },
+      { name: 'loopsafe get hit', op: () => onRedis.get('hot'), baseline: 'direct ioredis get + JSON.parse' },
+    ], cycles, concurrency === 1 ? 300 : 2000, concurrency);
+    await compare('Redis misses (a new key each time)', [
+      { name: 'direct ioredis cache-aside: get, load, set', op: async (i) => {
+        const k = `b:aside:${i}`;
+        if ((await raw.get(k)) === null) await raw.set(k, JSON.stringify(await load()));
+      } },
+      { name: 'loopsafe getOrLoad miss: get, lock, load, store + notify', op: (i) => onRedis.getOrLoad(`miss:${i}`, load),
+        baseline: 'direct ioredis cache-aside: get, load, set' },
+    ], cycles, concurrency === 1 ? 200 : 1000, concurrency);
+    await compare('Memory backend', [
+      { name: 'loopsafe memory getOrLoad hit', op: () => inMemory.getOrLoad('hot', load) },
+      { name: 'loopsafe memory getOrLoad miss', op: (i) => inMemory.getOrLoad(`miss:${i}`, load) },
+    ], cycles, 5000, concurrency);
   }
-  await Promise.all(Object.values(cached).map((c) => c.close()));
-  await raw.quit();
+  await Promise.all([onRedis.close(), inMemory.close(), raw.quit(), timed.quit()]);
   for (const fn of cleanups.reverse()) await fn();
 }
 

@@ -36,16 +36,20 @@ class SharedCache implements Cache {
     this.#store = options.backend === 'redis' ? new RedisStore(options) : new MemoryStore();
   }
 
-  async get<T = unknown>(key: string): Promise<T | undefined> {
-    this.#assertOpen('get');
-    let data: string | undefined;
+  get<T = unknown>(key: string): Promise<T | undefined> {
     try {
-      data = await this.#store.get(key);
+      this.#assertOpen('get');
+      return this.#store.get(key).then(
+        (data) => (data == null ? undefined : (decode(this.#options.serializer, key, data) as T)),
+        (error: unknown) => {
+          const failure = this.#store.failure(error, 'get', key);
+          if (this.#bypass && failure instanceof CacheUnavailableError) return undefined;
+          throw failure;
+        },
+      );
     } catch (error) {
-      if (this.#bypass && error instanceof CacheUnavailableError) return undefined;
-      throw error;
+      return Promise.reject(error as Error);
     }
-    return data === undefined ? undefined : (decode(this.#options.serializer, key, data) as T);
   }
 
   async set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
@@ -65,9 +69,10 @@ class SharedCache implements Cache {
       const ttl = ttlOption(options?.ttl, this.#options.ttl);
       // A hit costs the backend read and one reaction; everything else is on the miss path.
       return this.#store.get(key).then(
-        (data) => (data !== undefined ? (decode(this.#options.serializer, key, data) as T) : this.#miss(key, loader, ttl, true)),
+        (data) => (data != null ? (decode(this.#options.serializer, key, data) as T) : this.#miss(key, loader, ttl, true)),
         (error: unknown) => {
-          if (!(this.#bypass && error instanceof CacheUnavailableError)) throw error;
+          const failure = this.#store.failure(error, 'getOrLoad', key);
+          if (!(this.#bypass && failure instanceof CacheUnavailableError)) throw failure;
           return this.#miss(key, loader, ttl, false);
         },
       );

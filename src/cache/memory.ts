@@ -26,9 +26,17 @@ export class MemoryStore implements Store {
 
   set(key: string, data: string, ttl: number): Promise<void> {
     this.#entries.set(key, { data, expires: ttl === 0 ? 0 : Date.now() + ttl });
-    // Expired entries nobody reads again are swept now and then, so no timer keeps the process alive.
-    if (++this.#writes % SWEEP_EVERY === 0) this.#sweep();
+    // Expired entries nobody reads again are swept now and then, so no timer keeps the process alive. Sweeping
+    // after as many writes as there are entries keeps the cost per write constant however large the cache grows.
+    if (++this.#writes >= Math.max(SWEEP_EVERY, this.#entries.size)) {
+      this.#writes = 0;
+      this.#sweep();
+    }
     return resolved;
+  }
+
+  failure(error: unknown): unknown {
+    return error;
   }
 
   delete(key: string): Promise<boolean> {

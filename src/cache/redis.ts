@@ -40,13 +40,16 @@ export class RedisStore implements Store {
     this.#channel = `${options.prefix}__loaded`;
   }
 
-  get(key: string): Promise<string | undefined> {
+  get(key: string): Promise<string | null> {
     const client = this.#client;
-    // The hot path: a connected client costs one GET and one promise reaction, nothing else.
-    if (client !== undefined && client.status === 'ready') {
-      return client.get(this.#options.prefix + key).then(orUndefined, (error: unknown) => unavailable(error, 'get', key));
-    }
-    return this.#connection('get', key).then((c) => guard(c.get(this.#options.prefix + key), 'get', key)).then(orUndefined);
+    // The hot path: a connected client costs one GET, nothing else.
+    if (client !== undefined && client.status === 'ready') return client.get(this.#options.prefix + key);
+    return this.#connection('get', key).then((c) => c.get(this.#options.prefix + key));
+  }
+
+  failure(error: unknown, operation: string, key: string): unknown {
+    if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) return error;
+    return new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
   }
 
   async set(key: string, data: string, ttl: number): Promise<void> {
@@ -191,10 +194,6 @@ export class RedisStore implements Store {
     this.#client = client;
     return client;
   }
-}
-
-function orUndefined(data: string | null): string | undefined {
-  return data ?? undefined;
 }
 
 /** Turn a dropped connection or a command timeout into the coded error the failure policy knows. */

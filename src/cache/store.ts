@@ -4,8 +4,13 @@
  * @internal
  */
 export interface Store {
-  /** The stored data, or `undefined` on a miss. */
-  get(key: string): Promise<string | undefined>;
+  /**
+   * The stored data; `null` or `undefined` on a miss. It may reject with the backend's own error: callers turn it
+   * into a coded one with {@link Store.failure}, so a hit costs no extra promise.
+   */
+  get(key: string): Promise<string | null | undefined>;
+  /** The coded error for a backend error of `operation` on `key`. */
+  failure(error: unknown, operation: string, key: string): unknown;
   /** Store data; `ttl` 0 means no expiry. Resolves once the backend acknowledged it. */
   set(key: string, data: string, ttl: number): Promise<void>;
   /** Remove a key; `true` when something was removed. */

@@ -95,9 +95,15 @@ export class ConnectionTracker {
   #settle(socket: Socket, conn: Conn): void {
     if (conn.responses.size > 0) return;
     if (conn.served > 0) {
-      socket.end();
+      close(socket, this.#grace);
       return;
     }
-    conn.grace ??= setTimeout(() => socket.end(), this.#grace);
+    conn.grace ??= setTimeout(() => close(socket, this.#grace), this.#grace);
   }
+}
+
+/** End a socket politely (FIN after what was written); destroy it if the peer does not close its side in time. */
+function close(socket: Socket, grace: number): void {
+  socket.end();
+  socket.setTimeout(grace, () => socket.destroy());
 }

@@ -39,7 +39,8 @@ export interface ClusterOptions {
    */
   statsInterval?: number;
   /**
-   * Signals that start a graceful shutdown of the whole cluster.
+   * Signals that start a graceful shutdown of the whole cluster. The same signal again during the shutdown kills
+   * the workers at once (and exits 1).
    * @default ['SIGTERM', 'SIGINT']
    */
   signals?: readonly NodeJS.Signals[];

@@ -148,7 +148,8 @@ class Primary implements ClusterServer {
     }
     this.#started = true;
     for (const signal of this.#o.signals) {
-      const handler = (): void => void this.#shutdown(signal);
+      // A second signal while draining means "now": kill the workers, and exit 1 if the process is ours to end.
+      const handler = (): void => (this.#stopping === undefined ? void this.#shutdown(signal) : this.#force());
       process.on(signal, handler);
       this.#signals.push([signal, handler]);
     }
@@ -242,6 +243,11 @@ class Primary implements ClusterServer {
       slot.respawn = undefined;
       if (this.#stopping === undefined) this.#spawn(slot).catch(() => {});
     }, wait);
+  }
+
+  #force(): void {
+    for (const slot of this.#slots) slot.worker?.process.kill('SIGKILL');
+    if (this.#o.exit) process.exit(1);
   }
 
   #shutdown(reason: string, cause?: LoopsafeError, announce = true): Promise<void> {
