@@ -22,9 +22,8 @@ export type {
 export {
   CacheSerializationError, CacheDecodeError, CacheUnavailableError, CacheBackendMissingError, CacheClosedError,
 } from './errors/cache.js';
-export {
-  serveCluster, type ClusterServer, type WorkerInfo, type WorkerThreads,
-} from './cluster/primary.js';
+export { serveCluster } from './cluster/primary.js';
+export type { ClusterServer, WorkerInfo, WorkerThreads } from './cluster/server.js';
 export {
   defineClusterApp, type ClusterApp, type ClusterAppDefinition, type ClusterServable, type WorkerContext,
 } from './cluster/app.js';
