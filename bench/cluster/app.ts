@@ -1,7 +1,8 @@
 // The H scenario of BENCH.md as a cluster app: GET /hello resolves E (a five-service request-scoped diamond) in
 // the request's scope and answers {"id": n}; the scope is disposed after the response. Wired by hand on plain
 // Fastify, so this bench measures the cluster, not a particular Fastify integration.
-import fastify, { type FastifyInstance } from 'fastify';
+import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createContainer, defineClusterApp, provide, token, type Scope } from '../../src/index.js';
 
 class Config { readonly name = 'bench'; }
@@ -38,10 +39,10 @@ declare module 'fastify' {
   }
 }
 
-/** The H app, not listening. */
-export function buildApp(): FastifyInstance {
+/** The H app, not listening; `/slow?ms=` waits before answering, for the shutdown comparison. */
+export function buildApp(options: FastifyServerOptions = {}): FastifyInstance {
   const container = createContainer({ providers });
-  const app = fastify();
+  const app = fastify(options);
   let ids = 0;
   app.decorateRequest('scope', null);
   app.addHook('onRequest', async (request) => {
@@ -52,7 +53,11 @@ export function buildApp(): FastifyInstance {
   });
   app.addHook('onClose', () => container.dispose());
   app.get('/hello', async (request) => ({ id: (await request.scope!.resolve(E)).c.a.id }));
+  app.get<{ Querystring: { ms?: string } }>('/slow', async (request) => {
+    await sleep(Number(request.query.ms ?? 500));
+    return { id: (await request.scope!.resolve(E)).c.a.id };
+  });
   return app;
 }
 
-export default defineClusterApp({ providers, build: buildApp });
+export default defineClusterApp({ providers, build: () => buildApp({ return503OnClosing: false }) });

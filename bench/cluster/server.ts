@@ -3,9 +3,9 @@
 import { buildApp } from './app.js';
 import { serveCluster } from '../../src/index.js';
 
-const [mode = 'single', workers = '1'] = process.argv.slice(2);
+const [mode = 'single', workers = '1', port = '0'] = process.argv.slice(2);
 if (mode === 'cluster') {
-  const server = await serveCluster({ app: new URL('./app.js', import.meta.url), workers: Number(workers), port: 0, onEvent: () => {} });
+  const server = await serveCluster({ app: new URL('./app.js', import.meta.url), workers: Number(workers), port: Number(port), onEvent: () => {} });
   const pids = server.workers().map((w) => w.pid);
   process.stdout.write(`${JSON.stringify({ port: server.port, pids })}\n`);
 } else {

@@ -15,21 +15,24 @@ interface CountedServer {
 /**
  * The connections of one worker's HTTP server, and their graceful end. The server never listens itself (the
  * primary owns the port), so Node's own idle-connection tracking does not run; this does the same job:
- * on drain, responses carry `Connection: close`, idle keep-alive sockets are ended at once, sockets still
- * answering end after their response, and a fresh socket whose request has not arrived yet gets `grace` ms.
+ * on drain, responses carry `Connection: close`; sockets still answering end after their response; an idle
+ * keep-alive socket gets `idleGrace` ms, because its client may have sent the next request already (it is served,
+ * with `Connection: close`); a fresh socket whose first request has not arrived yet gets `freshGrace` ms.
  * @internal
  */
 export class ConnectionTracker {
   readonly #server: Server;
-  readonly #grace: number;
+  readonly #idleGrace: number;
+  readonly #freshGrace: number;
   readonly #conns = new Map<Socket, Conn>();
   #inFlight = 0;
   #draining = false;
   #drained: (() => void) | undefined;
 
-  constructor(server: Server, grace: number) {
+  constructor(server: Server, idleGrace: number, freshGrace: number) {
     this.#server = server;
-    this.#grace = grace;
+    this.#idleGrace = idleGrace;
+    this.#freshGrace = freshGrace;
     // Before the app's own listener, so the header is set before any handler can write the response.
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
   }
@@ -91,14 +94,11 @@ export class ConnectionTracker {
     });
   }
 
-  /** During a drain: end an idle connection now, or give a fresh one `grace` ms for its first request. */
+  /** During a drain: give an idle connection a moment for a request already on the wire, then end it. */
   #settle(socket: Socket, conn: Conn): void {
     if (conn.responses.size > 0) return;
-    if (conn.served > 0) {
-      close(socket, this.#grace);
-      return;
-    }
-    conn.grace ??= setTimeout(() => close(socket, this.#grace), this.#grace);
+    const grace = conn.served > 0 ? this.#idleGrace : this.#freshGrace;
+    conn.grace ??= setTimeout(() => close(socket, this.#freshGrace), grace);
   }
 }
 

@@ -7,6 +7,8 @@ import { countThreads } from './threads.js';
 
 /** How long a connection accepted just before shutdown may take to send its first request. */
 const FRESH_CONNECTION_GRACE = 1000;
+/** How long an idle keep-alive connection stays open at shutdown, for a request its client already sent. */
+const IDLE_CONNECTION_GRACE = 100;
 /** How often a draining worker reports what it still has, so a timeout can name it. */
 const DRAIN_REPORT_INTERVAL = 200;
 
@@ -30,7 +32,7 @@ export async function runWorker(): Promise<void> {
     return;
   }
 
-  const tracker = new ConnectionTracker(app.server, FRESH_CONNECTION_GRACE);
+  const tracker = new ConnectionTracker(app.server, IDLE_CONNECTION_GRACE, FRESH_CONNECTION_GRACE);
   const report = (): void => send({ loopsafe: 'stats', stats: { threads: countThreads(), inFlight: tracker.inFlight, connections: tracker.connections } });
   const reporting = setInterval(report, config.statsInterval).unref();
   let draining = false;
