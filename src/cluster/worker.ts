@@ -43,9 +43,9 @@ export async function runWorker(): Promise<void> {
       // Confirm first, in the same tick: the primary then drops its copy, and no byte has been read yet.
       send({ loopsafe: 'adopted', id: message.id });
       if (handle !== undefined) tracker.adopt(handle as Socket);
-    }
-    else if (message.loopsafe === 'stats') report();
-    else if (message.loopsafe === 'drain' && !draining) {
+    } else if (message.loopsafe === 'stats') {
+      report();
+    } else if (message.loopsafe === 'drain' && !draining) {
       draining = true;
       void drain();
     }
