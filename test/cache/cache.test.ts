@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { CacheToken, createCache, createContainer, provideCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { fileOwner, startRedis } from '../helpers/redis.js';
+import { fileOwner, startRedis, until } from '../helpers/redis.js';
 
 type Backend = 'memory' | 'redis';
 // One redis-server for the whole file, killed when the file ends; each test uses its own key prefix.
@@ -170,7 +170,8 @@ test('redis: concurrent getOrLoad through separate connections runs the loader o
 test('redis: when the lock holder fails, a waiting client loads the key itself', async (t) => {
   const url = await redisUrl;
   const [a, b] = [0, 1].map(() => createCache({ backend: 'redis', redis: { url }, prefix: 'retry:' })) as [Cache, Cache];
-  t.teardown(() => Promise.all([a.close(), b.close()]));
+  const raw = new Redis(url);
+  t.teardown(() => Promise.all([a.close(), b.close(), raw.quit()]));
   await Promise.all([a.ready(), b.ready()]);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -178,7 +179,7 @@ test('redis: when the lock holder fails, a waiting client loads the key itself',
     await gate;
     throw new Error('boom');
   });
-  await sleep(20); // a holds the lock now; b has to wait for it
+  await until(async () => (await raw.exists('retry:__lock:k')) === 1); // a holds the lock; b has to wait for it
   const waiting = b.getOrLoad('k', () => 'from b');
   release();
   await t.throwsAsync(failing, { message: 'boom' });

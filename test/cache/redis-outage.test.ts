@@ -1,7 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { Redis } from 'ioredis';
+import { startRedis, until, type RedisServer } from '../helpers/redis.js';
 
 // Each test owns a redis-server, because each one stops or freezes it.
 async function setup(t: ExecutionContext, options: CacheOptions = {}): Promise<{ redis: RedisServer; cache: Cache }> {
@@ -99,7 +100,9 @@ test('every write acknowledged while Redis is up is readable afterwards, includi
 test('a process waiting for another one\'s load is released when Redis goes away, and computes itself (bypass)', async (t) => {
   const { redis, cache: holder } = await setup(t);
   const waiter = createCache({ backend: 'redis', redis: { url: redis.url }, timeout: 200 });
+  const raw = new Redis(redis.url);
   t.teardown(() => waiter.close());
+  t.teardown(() => raw.disconnect());
   await waiter.ready();
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -107,9 +110,11 @@ test('a process waiting for another one\'s load is released when Redis goes away
     await gate;
     return 'holder';
   });
-  await sleep(30);
+  await until(async () => (await raw.exists('loopsafe:__lock:slow')) === 1);
   const waiting = waiter.getOrLoad('slow', () => 'waiter');
-  await sleep(30);
+  // The waiter subscribes to the load notifications before it waits.
+  await until(async () => ((await raw.pubsub('NUMSUB', 'loopsafe:__loaded')) as [string, number])[1] === 1);
+  raw.disconnect();
   await redis.stop();
   t.deepEqual(await settles(t, waiting), { status: 'fulfilled', value: 'waiter' });
   release();

@@ -106,7 +106,8 @@ test.serial('a request that never ends makes shutdown fail after shutdownTimeout
   const { server } = await serve(t, 'app', { shutdownTimeout: 400 });
   const busy = (await hello(server)).worker === 1 ? 2 : 1; // round robin: the next connection goes to the other one
   const hanging = get(server.port, '/never', false);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // /never sends its headers at once; once the worker reports the request, it is in flight.
+  while ((server.workers().find((w) => w.worker === busy)?.inFlight ?? 0) === 0) await server.threadCounts();
   const error = await t.throwsAsync(server.close(), { code: 'LOOPSAFE_ERR_CLUSTER_SHUTDOWN_TIMEOUT' });
   t.like((error as unknown as { busy: unknown[] }).busy, [{ worker: busy, inFlight: 1, connections: 1 }]);
   t.is((await hanging).kind, 'error');

@@ -81,3 +81,12 @@ export function fileOwner(test: { after: { always: (fn: () => Promise<void>) => 
   });
   return { teardown: (fn) => cleanups.push(fn) };
 }
+
+/** Poll `check` every 5 ms until it returns true (at most 5 s): for states only Redis can show, such as a held lock. */
+export async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the condition never became true');
+}
