@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCache, type Cache, type CacheOptions } from '../../src/index.js';
+import { CacheToken, createCache, createContainer, provideCache, type Cache, type CacheOptions } from '../../src/index.js';
 import { Redis } from 'ioredis';
 import { startRedis, until, type RedisServer } from '../helpers/redis.js';
 
@@ -121,3 +121,17 @@ test('a process waiting for another one\'s load is released when Redis goes away
   t.deepEqual(await settles(t, holding), { status: 'fulfilled', value: 'holder' });
 });
 
+
+test('a container whose Redis is down at boot still boots; its cache bypasses, then works once Redis is up', async (t) => {
+  const redis = await startRedis(t);
+  await redis.stop();
+  const container = createContainer({ providers: [provideCache({ backend: 'redis', redis: { url: redis.url }, timeout: 200 })] });
+  t.teardown(() => container.dispose());
+  await container.boot();
+  const cache = await container.resolve(CacheToken);
+  t.is(await cache.getOrLoad('k', () => 'computed'), 'computed');
+  await redis.start();
+  await recovered(cache);
+  await cache.set('k', 'stored');
+  t.is(await cache.get('k'), 'stored');
+});
