@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
-import { get, type Outcome } from '../../test/helpers/http.js';
+import { get, type Outcome } from '../../test/helpers/requests.js';
 import { freePort } from '../../test/helpers/ports.js';
 
 interface Tally {

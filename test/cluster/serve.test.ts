@@ -1,7 +1,7 @@
 import test from 'ava';
 import cluster from 'node:cluster';
 import { LoopsafeError, serveCluster, type ClusterEvent, type ClusterServer } from '../../src/index.js';
-import { get } from '../helpers/http.js';
+import { get } from '../helpers/requests.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}.js`, import.meta.url);
 

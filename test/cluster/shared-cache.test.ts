@@ -2,7 +2,7 @@ import test from 'ava';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import { serveCluster } from '../../src/index.js';
-import { get } from '../helpers/http.js';
+import { get } from '../helpers/requests.js';
 import { startRedis } from '../helpers/redis.js';
 
 function put(port: number, path: string, body: unknown): Promise<{ worker: number }> {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { startPrimary } from '../helpers/cluster.js';
-import { getRetryingStaleSocket, type Outcome } from '../helpers/http.js';
+import { getRetryingStaleSocket, type Outcome } from '../helpers/requests.js';
 
 /** Try a new TCP connection: the error code, or 'connected'. */
 function tryConnect(port: number): Promise<string> {
