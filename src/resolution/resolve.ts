@@ -109,12 +109,15 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         args[i] = undefined;
         continue;
       }
-      let value: unknown;
-      try {
-        value = get(dep, site, here);
-      } catch (error) {
-        abandon(args, i);
-        throw unwind(plan, error);
+      // A built singleton is the common dependency: read it here rather than through a call to get().
+      let value = dep.lt === SINGLETON ? dep.value : EMPTY;
+      if (value === EMPTY) {
+        try {
+          value = get(dep, site, here);
+        } catch (error) {
+          abandon(args, i);
+          throw unwind(plan, error);
+        }
       }
       if (value instanceof Promise) waiting = true;
       args[i] = value;
@@ -139,14 +142,34 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
   } catch (error) {
     throw failed(plan, error);
   }
-  if (result instanceof Promise || isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
   track(plan, site, result);
   return result;
 }
 
-function invoke(plan: Plan, args: unknown[]): unknown {
+/** Call the factory or constructor. Spelling out small arities avoids a spread call on the hot path. */
+function invoke(plan: Plan, a: unknown[]): unknown {
   const fn = plan.fn!;
-  return plan.isClass ? new (fn as unknown as new (...a: unknown[]) => unknown)(...args) : fn(...args);
+  if (plan.isClass) {
+    const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+    switch (a.length) {
+      case 0: return new Ctor();
+      case 1: return new Ctor(a[0]);
+      case 2: return new Ctor(a[0], a[1]);
+      case 3: return new Ctor(a[0], a[1], a[2]);
+      case 4: return new Ctor(a[0], a[1], a[2], a[3]);
+      default: return new Ctor(...a);
+    }
+  }
+  switch (a.length) {
+    case 0: return fn();
+    case 1: return fn(a[0]);
+    case 2: return fn(a[0], a[1]);
+    case 3: return fn(a[0], a[1], a[2]);
+    case 4: return fn(a[0], a[1], a[2], a[3]);
+    default: return fn(...a);
+  }
 }
 
 function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unknown> {
