@@ -186,7 +186,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   resolve<K extends Key>(key: K): Promise<KeyType<K>> {
     try {
-      this.#assertAlive(`resolve ${keyName(key)}`);
+      // The message is only built on failure: this runs on every resolve.
+      if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
       const value = get(this.planOf(key), this, undefined);
       return (value instanceof Promise ? value : Promise.resolve(value)) as Promise<KeyType<K>>;
     } catch (error) {
