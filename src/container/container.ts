@@ -8,7 +8,7 @@ import {
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { linkAndCheck } from '../resolution/graph.js';
 import type { ResolutionObserver } from '../resolution/observer.js';
-import { EMPTY, foreignPlan, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { keyName, type Key, type KeyType } from '../tokens.js';
@@ -198,6 +198,10 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   resolveSync<K extends Key>(key: K): KeyType<K> {
     if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
     const plan = this.planOf(key);
+    // A built singleton from a factory or class is stored only once settled, so it is never a promise: return it
+    // without the instanceof walk below. (A `useValue` may be a promise, hence the kind test.)
+    const built = plan.value;
+    if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) return built as KeyType<K>;
     const value = get(plan, this, undefined);
     if (value instanceof Promise) {
       value.catch(() => {});
@@ -216,14 +220,16 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   /** @internal */
   planOf(key: Key): Plan {
-    const plans = this.#plans;
-    if (plans !== undefined) {
-      const plan = plans.get(key);
-      if (plan !== undefined) return plan;
-    } else {
-      this.check();
-      return this.planOf(key);
-    }
+    // Kept this small so V8 inlines it into every resolve; the rare cases live in #planOfSlow.
+    const plan = this.#plans?.get(key);
+    return plan !== undefined ? plan : this.#planOfSlow(key);
+  }
+
+  #planOfSlow(key: Key): Plan {
+    if (this.#plans === undefined) this.check();
+    const plans = this.#plans!;
+    const plan = plans.get(key);
+    if (plan !== undefined) return plan;
     if (this.#foreign?.has(key) === true) {
       const plan = foreignPlan(key, this.#foreign);
       plans.set(key, plan);
