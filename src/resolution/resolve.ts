@@ -4,7 +4,7 @@ import {
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import type { ResolutionObserver, ResolutionTrail } from './observer.js';
-import { EMPTY, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
 export interface Site {
@@ -109,17 +109,19 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         args[i] = undefined;
         continue;
       }
-      // A built singleton is the common dependency: read it here rather than through a call to get().
-      let value = dep.lt === SINGLETON ? dep.value : EMPTY;
-      if (value === EMPTY) {
+      // The common dependency is a singleton a factory or class already built. It is stored only once settled, so
+      // it is never a promise: take it as it is, without a call to get() or an instanceof walk. (Only singletons
+      // have a value; a useValue may be a promise, so it takes the general path.)
+      let value = dep.value;
+      if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
         try {
           value = get(dep, site, here);
         } catch (error) {
           abandon(args, i);
           throw unwind(plan, error);
         }
+        if (value instanceof Promise) waiting = true;
       }
-      if (value instanceof Promise) waiting = true;
       args[i] = value;
     }
   }
