@@ -10,6 +10,7 @@ import { linkAndCheck } from '../resolution/graph.js';
 import type { ResolutionObserver } from '../resolution/observer.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
+import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
@@ -95,7 +96,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;
-  readonly #scopes = new Set<RequestScope>();
+  readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
   #template: unknown[] = [];
   #booting: Promise<void> | undefined;
@@ -255,7 +256,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   async #dispose(): Promise<void> {
     const failures: { name: string; error: unknown }[] = [];
     // In-flight request scopes go first: their instances may use singletons that are about to close.
-    const open = [...this.#scopes];
+    const open = this.#scopes.toArray();
     const results = await Promise.allSettled(open.map((scope) => scope.dispose()));
     for (const r of results) if (r.status === 'rejected') failures.push({ name: 'request scope', error: r.reason });
     try {
