@@ -59,7 +59,7 @@ export function printTables(g: Gathered): void {
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
 /** One line per target. */
-export function printTargets(g: Gathered, memory: MemoryResult | undefined): void {
+export function printTargets(g: Gathered, memory: MemoryResult | string | undefined): void {
   const ls = (s: Scenario) => medianOf(g, 'loopsafe', s);
   const line = (text: string) => console.log(`  ${text}`);
   console.log('\ntargets:');
@@ -92,6 +92,7 @@ export function printTargets(g: Gathered, memory: MemoryResult | undefined): voi
   else line(`M4 100 concurrent async: loopsafe ${formatNs(m4)} = ${(m4 / aw4).toFixed(2)}x awilix ${formatNs(aw4)} (target <= 1x): ${verdict(m4 <= aw4)}`);
 
   if (memory === undefined) line('memory: not measured');
+  else if (typeof memory === 'string') line(`memory: FAILED, ${memory}`);
   else {
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
     const delta = memory.endBytes - memory.startBytes;

@@ -9,21 +9,31 @@ import { promisify } from 'node:util';
 import { scenarios, type Scenario } from './checks.js';
 import type { MemoryResult } from './memory.js';
 import { readOptions } from './options.js';
-import { peers } from './peers.js';
+import { peerNamed, peers } from './peers.js';
 import { formatNs, pairKey, printTables, printTargets, type Gathered } from './report.js';
 import type { WorkerResult } from './worker.js';
 
 const exec = promisify(execFile);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-async function child(args: readonly string[]): Promise<unknown> {
-  const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+/** Run a child and parse its one JSON line; a crash becomes a failure carrying the last line of its stderr. */
+async function child<T>(args: readonly string[]): Promise<T | { ok: false; error: string }> {
+  try {
+    const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').filter((l) => l.trim() !== '').at(-1);
+    return { ok: false, error: `crashed: ${stderr ?? (error instanceof Error ? error.message : String(error))}` };
+  }
 }
 
 const options = readOptions(process.argv.slice(2));
 const chosen = (s: Scenario) => options.scenarios.length === 0 || options.scenarios.includes(s);
 const selected = peers.filter((p) => options.peers.length === 0 || options.peers.includes(p.name));
+for (const name of options.peers) peerNamed(name); // a typo fails now, not as an empty table
+for (const s of options.scenarios) {
+  if (!(scenarios as readonly string[]).includes(s)) throw new Error(`No scenario ${s}; use ${scenarios.join(', ')}`);
+}
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`loopsafe micro bench: node ${process.version}, ${availableParallelism()} cpus (${cpus()[0]?.model ?? '?'}), load average ${load()}`);
@@ -39,7 +49,7 @@ for (let rep = 0; rep < options.runs; rep++) {
     for (const peer of rotated) {
       const key = pairKey(peer.name, scenario);
       if (g.failed.has(key)) continue;
-      const result = await child([here('./worker.js'), peer.name, scenario]) as WorkerResult;
+      const result = await child<WorkerResult>([here('./worker.js'), peer.name, scenario]);
       if (!result.ok) {
         g.failed.set(key, result.error);
         console.error(`run ${rep + 1}/${options.runs} ${scenario} ${peer.name}: FAILED ${result.error}`);
@@ -53,9 +63,10 @@ for (let rep = 0; rep < options.runs; rep++) {
   }
 }
 
-let memory: MemoryResult | undefined;
+let memory: MemoryResult | string | undefined;
 if (selected.some((p) => p.name === 'loopsafe')) {
-  memory = await child(['--expose-gc', here('./memory.js')]) as MemoryResult;
+  const result = await child<MemoryResult>(['--expose-gc', here('./memory.js')]);
+  memory = 'error' in result ? result.error : result;
 }
 
 console.log('');
