@@ -65,12 +65,12 @@ export function printTargets(g: Gathered, memory: MemoryResult | string | undefi
   console.log('\ntargets:');
   const m1 = ls('M1');
   const hw1 = medianOf(g, 'hand-written', 'M1');
-  if (m1 === undefined || hw1 === undefined) line('M1: not measured');
+  if (m1 === undefined || hw1 === undefined) line('M1: not measured (needs loopsafe and hand-written)');
   else line(`M1 singleton: loopsafe ${formatNs(m1)} = ${(m1 / hw1).toFixed(2)}x hand-written (target <= 2x): ${verdict(m1 <= 2 * hw1)}`);
 
   const m2 = ls('M2');
   const inv2 = medianOf(g, 'inversify', 'M2');
-  if (m2 === undefined || inv2 === undefined) line('M2: not measured');
+  if (m2 === undefined || inv2 === undefined) line('M2: not measured (needs loopsafe and inversify)');
   else line(`M2 transient: loopsafe ${formatNs(m2)} = ${(m2 / inv2).toFixed(2)}x inversify ${formatNs(inv2)} (target <= 1x): ${verdict(m2 <= inv2)}`);
 
   const m3 = ls('M3');
@@ -82,13 +82,13 @@ export function printTargets(g: Gathered, memory: MemoryResult | string | undefi
   if (m3 === undefined) line('M3: not measured');
   else {
     line(`M3 request scope: loopsafe ${formatNs(m3)} per scope (target <= 2 µs): ${verdict(m3 <= 2000)}`);
-    if (fastest === undefined) line('M3 vs peers: no peer measured');
+    if (fastest === undefined) line('M3 vs peers: not measured (needs awilix, inversify or tsyringe)');
     else line(`M3 request scope: ${(m3 / fastest.ns).toFixed(2)}x the fastest peer, ${fastest.name} ${formatNs(fastest.ns)} (target <= 0.4x): ${verdict(m3 <= 0.4 * fastest.ns)}`);
   }
 
   const m4 = ls('M4');
   const aw4 = medianOf(g, 'awilix', 'M4');
-  if (m4 === undefined || aw4 === undefined) line('M4: not measured');
+  if (m4 === undefined || aw4 === undefined) line('M4: not measured (needs loopsafe and awilix)');
   else line(`M4 100 concurrent async: loopsafe ${formatNs(m4)} = ${(m4 / aw4).toFixed(2)}x awilix ${formatNs(aw4)} (target <= 1x): ${verdict(m4 <= aw4)}`);
 
   if (memory === undefined) line('memory: not measured');

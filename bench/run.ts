@@ -19,7 +19,7 @@ const here = (file: string): string => fileURLToPath(new URL(file, import.meta.u
 /** Run a child and parse its one JSON line; a crash becomes a failure carrying the last line of its stderr. */
 async function child<T>(args: readonly string[]): Promise<T | { ok: false; error: string }> {
   try {
-    const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 20 });
+    const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 20, env: childEnv });
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').filter((l) => l.trim() !== '').at(-1);
@@ -28,6 +28,11 @@ async function child<T>(args: readonly string[]): Promise<T | { ok: false; error
 }
 
 const options = readOptions(process.argv.slice(2));
+// Workers read their settings from the environment, so `--time-ms=200` reaches them too.
+const childEnv = {
+  ...process.env, BENCH_WARMUP_MS: String(options.warmupMs), BENCH_TIME_MS: String(options.measureMs),
+  BENCH_BATCH_MS: String(options.batchMs), BENCH_MEMORY_SCOPES: String(options.memoryScopes),
+};
 const chosen = (s: Scenario) => options.scenarios.length === 0 || options.scenarios.includes(s);
 const selected = peers.filter((p) => options.peers.length === 0 || options.peers.includes(p.name));
 for (const name of options.peers) peerNamed(name); // a typo fails now, not as an empty table
