@@ -7,6 +7,8 @@ import { median } from './timing.js';
 /** Per (peer, scenario): each process's ns/op, or why the peer failed its check. */
 export interface Gathered {
   readonly ns: Map<string, number[]>;
+  /** Per pair: timed batches kept, and batches left out because the OS interrupted them. */
+  readonly batches: Map<string, { kept: number; interrupted: number }>;
   readonly failed: Map<string, string>;
 }
 
@@ -41,7 +43,7 @@ export function printTables(g: Gathered): void {
   console.log(`| scenario | ${cols.map((p) => p.name).join(' | ')} |`);
   console.log(`|---|${cols.map(() => '---:').join('|')}|`);
   for (const s of scenarios) console.log(`| ${titles[s]} | ${cols.map((p) => cell(g, p.name, s)).join(' | ')} |`);
-  console.log('\nmedian ns/op per process (ratio in the table is to hand-written); spread = min..max over processes:');
+  console.log('\nmedian ns/op over processes; spread = min..max over processes; batches the OS interrupted were left out:');
   for (const s of scenarios) {
     for (const p of cols) {
       const values = g.ns.get(pairKey(p.name, s));
@@ -50,7 +52,9 @@ export function printTables(g: Gathered): void {
       const lo = Math.min(...values);
       const hi = Math.max(...values);
       const pct = (((hi - lo) / 2 / m) * 100).toFixed(1);
-      console.log(`  ${s} ${p.name.padEnd(26)} ${formatNs(m).padStart(10)}  ${formatNs(lo)}..${formatNs(hi)} (±${pct}%, ${values.length} runs)`);
+      const b = g.batches.get(pairKey(p.name, s));
+      const cut = b === undefined ? '' : `, ${Math.round((100 * b.interrupted) / (b.kept + b.interrupted))}% of batches left out`;
+      console.log(`  ${s} ${p.name.padEnd(26)} ${formatNs(m).padStart(10)}  ${formatNs(lo)}..${formatNs(hi)} (±${pct}%, ${values.length} runs${cut})`);
     }
   }
   for (const [key, why] of g.failed) console.log(`  FAILED ${key.replace('|', ' ')}: ${why}`);

@@ -45,7 +45,7 @@ console.log(`loopsafe micro bench: node ${process.version}, ${availableParalleli
 console.log(`${options.runs} processes per pair, ${options.warmupMs} ms warm-up, ${options.measureMs} ms of ~${options.batchMs} ms batches each`);
 console.log('note: figures are noisy when the machine is busy (other processes share these cores); compare ratios, not times.\n');
 
-const g: Gathered = { ns: new Map(), failed: new Map() };
+const g: Gathered = { ns: new Map(), batches: new Map(), failed: new Map() };
 for (let rep = 0; rep < options.runs; rep++) {
   for (const scenario of scenarios.filter(chosen)) {
     const order = selected.filter((p) => p.only === undefined || p.only.includes(scenario));
@@ -63,7 +63,10 @@ for (let rep = 0; rep < options.runs; rep++) {
       const list = g.ns.get(key) ?? [];
       list.push(result.timing.nsPerOp);
       g.ns.set(key, list);
-      console.error(`run ${rep + 1}/${options.runs} ${scenario} ${peer.name}: ${formatNs(result.timing.nsPerOp)}`);
+      const { batches: kept, preempted: interrupted } = result.timing;
+      const sum = g.batches.get(key) ?? { kept: 0, interrupted: 0 };
+      g.batches.set(key, { kept: sum.kept + kept, interrupted: sum.interrupted + interrupted });
+      console.error(`run ${rep + 1}/${options.runs} ${scenario} ${peer.name}: ${formatNs(result.timing.nsPerOp)} (${kept} batches, ${interrupted} interrupted)`);
     }
   }
 }
