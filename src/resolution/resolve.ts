@@ -97,6 +97,10 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   const here = observer === undefined ? undefined : { name: plan.name, parent: trail };
+  if (plan.direct && here === undefined) {
+    const made = constructDirect(plan, site);
+    if (made !== EMPTY) return made;
+  }
   const deps = plan.deps;
   const n = deps.length;
   let args = noArgs;
@@ -145,6 +149,37 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
     throw failed(plan, error);
   }
   // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  track(plan, site, result);
+  return result;
+}
+
+/**
+ * Build a plan whose dependencies are all singletons built by a factory or class (`plan.direct`, set at boot),
+ * passing their values straight from their plans: no argument array, no loop, no promise test. Such values are
+ * stored only once settled, so none is a promise. Returns EMPTY when one is not built yet; build() then takes the
+ * general path. Unobserved resolutions only.
+ */
+function constructDirect(plan: Plan, site: Site): unknown {
+  const d = plan.deps as readonly Plan[];
+  const n = d.length;
+  const a = n > 0 ? d[0]!.value : undefined;
+  const b = n > 1 ? d[1]!.value : undefined;
+  const c = n > 2 ? d[2]!.value : undefined;
+  const e = n > 3 ? d[3]!.value : undefined;
+  if (a === EMPTY || b === EMPTY || c === EMPTY || e === EMPTY) return EMPTY;
+  const fn = plan.fn!;
+  let result: unknown;
+  try {
+    if (plan.isClass) {
+      const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+      result = n === 0 ? new Ctor() : n === 1 ? new Ctor(a) : n === 2 ? new Ctor(a, b) : n === 3 ? new Ctor(a, b, c) : new Ctor(a, b, c, e);
+    } else {
+      result = n === 0 ? fn() : n === 1 ? fn(a) : n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : fn(a, b, c, e);
+    }
+  } catch (error) {
+    throw failed(plan, error);
+  }
   if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
   track(plan, site, result);
   return result;
