@@ -8,8 +8,9 @@ import {
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { linkAndCheck } from '../resolution/graph.js';
 import type { ResolutionObserver } from '../resolution/observer.js';
-import { EMPTY, foreignPlan, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
+import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
@@ -95,7 +96,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;
-  readonly #scopes = new Set<RequestScope>();
+  readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
   #template: unknown[] = [];
   #booting: Promise<void> | undefined;
@@ -186,7 +187,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   resolve<K extends Key>(key: K): Promise<KeyType<K>> {
     try {
-      this.#assertAlive(`resolve ${keyName(key)}`);
+      // The message is only built on failure: this runs on every resolve.
+      if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
       const value = get(this.planOf(key), this, undefined);
       return (value instanceof Promise ? value : Promise.resolve(value)) as Promise<KeyType<K>>;
     } catch (error) {
@@ -197,6 +199,10 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   resolveSync<K extends Key>(key: K): KeyType<K> {
     if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
     const plan = this.planOf(key);
+    // A built singleton from a factory or class is stored only once settled, so it is never a promise: return it
+    // without the instanceof walk below. (A `useValue` may be a promise, hence the kind test.)
+    const built = plan.value;
+    if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) return built as KeyType<K>;
     const value = get(plan, this, undefined);
     if (value instanceof Promise) {
       value.catch(() => {});
@@ -215,14 +221,16 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   /** @internal */
   planOf(key: Key): Plan {
-    const plans = this.#plans;
-    if (plans !== undefined) {
-      const plan = plans.get(key);
-      if (plan !== undefined) return plan;
-    } else {
-      this.check();
-      return this.planOf(key);
-    }
+    // Kept this small so V8 inlines it into every resolve; the rare cases live in #planOfSlow.
+    const plan = this.#plans?.get(key);
+    return plan !== undefined ? plan : this.#planOfSlow(key);
+  }
+
+  #planOfSlow(key: Key): Plan {
+    if (this.#plans === undefined) this.check();
+    const plans = this.#plans!;
+    const plan = plans.get(key);
+    if (plan !== undefined) return plan;
     if (this.#foreign?.has(key) === true) {
       const plan = foreignPlan(key, this.#foreign);
       plans.set(key, plan);
@@ -248,7 +256,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   async #dispose(): Promise<void> {
     const failures: { name: string; error: unknown }[] = [];
     // In-flight request scopes go first: their instances may use singletons that are about to close.
-    const open = [...this.#scopes];
+    const open = this.#scopes.toArray();
     const results = await Promise.allSettled(open.map((scope) => scope.dispose()));
     for (const r of results) if (r.status === 'rejected') failures.push({ name: 'request scope', error: r.reason });
     try {

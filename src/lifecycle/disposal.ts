@@ -56,13 +56,42 @@ export async function disposeNow(name: string, instance: unknown, disposer: Disp
   return runDisposers([name, instance, disposer], what);
 }
 
-async function runDisposers(items: unknown[], what: string): Promise<void> {
-  let failures: { name: string; error: unknown }[] | undefined;
+type Failures = { name: string; error: unknown }[] | undefined;
+
+/**
+ * Run the disposers newest first. It stays synchronous while every disposer does, so a request scope whose
+ * disposers are all sync pays for no async function; at the first returned promise it continues in
+ * {@link runRest}, which awaits each one. Same order, same error collection, either way.
+ */
+function runDisposers(items: unknown[], what: string): Promise<void> {
+  let failures: Failures;
   for (let i = items.length - 3; i >= 0; i -= 3) {
-    const instance = items[i + 1];
-    const disposer = items[i + 2] as Disposer;
     try {
-      const result = disposer === undefined ? disposeOwn(instance) : disposer(instance);
+      const result = runOne(items, i);
+      if (result instanceof Promise) return runRest(items, what, i, result, failures);
+    } catch (error) {
+      (failures ??= []).push({ name: items[i] as string, error });
+    }
+  }
+  return failures === undefined ? resolved : Promise.reject(new DisposalError(what, failures));
+}
+
+function runOne(items: unknown[], i: number): unknown {
+  const instance = items[i + 1];
+  const disposer = items[i + 2] as Disposer;
+  return disposer === undefined ? disposeOwn(instance) : disposer(instance);
+}
+
+/** The rest of {@link runDisposers} once item `at` returned `pending`: await it, then each remaining one. */
+async function runRest(items: unknown[], what: string, at: number, pending: Promise<unknown>, failures: Failures): Promise<void> {
+  try {
+    await pending;
+  } catch (error) {
+    (failures ??= []).push({ name: items[at] as string, error });
+  }
+  for (let i = at - 3; i >= 0; i -= 3) {
+    try {
+      const result = runOne(items, i);
       if (result instanceof Promise) await result;
     } catch (error) {
       (failures ??= []).push({ name: items[i] as string, error });

@@ -4,7 +4,7 @@ import { isCaptive } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import type { ForeignContainer } from '../container/inversify.js';
 import { isOptional } from '../container/provider.js';
-import { foreignPlan, REQUEST, type Plan } from './plan.js';
+import { foreignPlan, KIND_CONSTRUCTED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /**
  * Link every plan to its dependencies' plans and check the whole graph once: missing providers, cycles and
@@ -29,6 +29,10 @@ export function linkAndCheck(plans: Map<Key, Plan>, foreign: ForeignContainer | 
       }
       return target;
     });
+  }
+  for (const plan of plans.values()) {
+    plan.direct = plan.kind === KIND_CONSTRUCTED && plan.deps.length <= 4 &&
+      plan.deps.every((dep) => dep !== undefined && dep.lt === SINGLETON && dep.kind === KIND_CONSTRUCTED);
   }
 
   // One depth-first walk finds cycles and gives each missing provider the path by which it was first reached.

@@ -41,6 +41,11 @@ export class Plan {
   readonly eager: boolean;
   readonly timeout: number;
   slot = -1;
+  /**
+   * Set at boot when this is a factory or class whose dependencies (at most four) are all factory- or class-built
+   * singletons: once those are built, resolve.ts constructs it without an argument array.
+   */
+  direct = false;
   value: unknown = EMPTY;
   pending: Promise<unknown> | undefined = undefined;
 

@@ -4,7 +4,7 @@ import {
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import type { ResolutionObserver, ResolutionTrail } from './observer.js';
-import { EMPTY, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
 export interface Site {
@@ -97,6 +97,10 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   const here = observer === undefined ? undefined : { name: plan.name, parent: trail };
+  if (plan.direct && here === undefined) {
+    const made = constructDirect(plan, site);
+    if (made !== EMPTY) return made;
+  }
   const deps = plan.deps;
   const n = deps.length;
   let args = noArgs;
@@ -109,14 +113,19 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         args[i] = undefined;
         continue;
       }
-      let value: unknown;
-      try {
-        value = get(dep, site, here);
-      } catch (error) {
-        abandon(args, i);
-        throw unwind(plan, error);
+      // The common dependency is a singleton a factory or class already built. It is stored only once settled, so
+      // it is never a promise: take it as it is, without a call to get() or an instanceof walk. (Only singletons
+      // have a value; a useValue may be a promise, so it takes the general path.)
+      let value = dep.value;
+      if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
+        try {
+          value = get(dep, site, here);
+        } catch (error) {
+          abandon(args, i);
+          throw unwind(plan, error);
+        }
+        if (value instanceof Promise) waiting = true;
       }
-      if (value instanceof Promise) waiting = true;
       args[i] = value;
     }
   }
@@ -139,14 +148,65 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
   } catch (error) {
     throw failed(plan, error);
   }
-  if (result instanceof Promise || isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
   track(plan, site, result);
   return result;
 }
 
-function invoke(plan: Plan, args: unknown[]): unknown {
+/**
+ * Build a plan whose dependencies are all singletons built by a factory or class (`plan.direct`, set at boot),
+ * passing their values straight from their plans: no argument array, no loop, no promise test. Such values are
+ * stored only once settled, so none is a promise. Returns EMPTY when one is not built yet; build() then takes the
+ * general path. Unobserved resolutions only.
+ */
+function constructDirect(plan: Plan, site: Site): unknown {
+  const d = plan.deps as readonly Plan[];
+  const n = d.length;
+  const a = n > 0 ? d[0]!.value : undefined;
+  const b = n > 1 ? d[1]!.value : undefined;
+  const c = n > 2 ? d[2]!.value : undefined;
+  const e = n > 3 ? d[3]!.value : undefined;
+  if (a === EMPTY || b === EMPTY || c === EMPTY || e === EMPTY) return EMPTY;
   const fn = plan.fn!;
-  return plan.isClass ? new (fn as unknown as new (...a: unknown[]) => unknown)(...args) : fn(...args);
+  let result: unknown;
+  try {
+    if (plan.isClass) {
+      const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+      result = n === 0 ? new Ctor() : n === 1 ? new Ctor(a) : n === 2 ? new Ctor(a, b) : n === 3 ? new Ctor(a, b, c) : new Ctor(a, b, c, e);
+    } else {
+      result = n === 0 ? fn() : n === 1 ? fn(a) : n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : fn(a, b, c, e);
+    }
+  } catch (error) {
+    throw failed(plan, error);
+  }
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  track(plan, site, result);
+  return result;
+}
+
+/** Call the factory or constructor. Spelling out small arities avoids a spread call on the hot path. */
+function invoke(plan: Plan, a: unknown[]): unknown {
+  const fn = plan.fn!;
+  if (plan.isClass) {
+    const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+    switch (a.length) {
+      case 0: return new Ctor();
+      case 1: return new Ctor(a[0]);
+      case 2: return new Ctor(a[0], a[1]);
+      case 3: return new Ctor(a[0], a[1], a[2]);
+      case 4: return new Ctor(a[0], a[1], a[2], a[3]);
+      default: return new Ctor(...a);
+    }
+  }
+  switch (a.length) {
+    case 0: return fn();
+    case 1: return fn(a[0]);
+    case 2: return fn(a[0], a[1]);
+    case 3: return fn(a[0], a[1], a[2]);
+    case 4: return fn(a[0], a[1], a[2], a[3]);
+    default: return fn(...a);
+  }
 }
 
 function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unknown> {

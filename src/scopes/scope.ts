@@ -36,6 +36,9 @@ export class RequestScope implements Scope, Site {
   readonly slots: unknown[];
   readonly stack = new DisposalStack('request scope');
   readonly root: RootSite;
+  /** Links in the container's list of open scopes. */
+  prevOpen: RequestScope | undefined = undefined;
+  nextOpen: RequestScope | undefined = undefined;
   readonly #host: ScopeHost;
 
   constructor(host: ScopeHost, template: readonly unknown[]) {
