@@ -75,7 +75,8 @@ export interface CacheOptions {
   /** Redis connection settings, used when `backend` is `'redis'`. */
   redis?: RedisCacheOptions;
   /**
-   * Prepended to every key in Redis, so several apps can share one Redis.
+   * Prepended to every key in Redis, so several apps can share one Redis. Keys starting with `__` right after the
+   * prefix are reserved for load locks and notifications.
    * @default 'loopsafe:'
    */
   prefix?: string;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { CacheBackendMissingError, CacheUnavailableError } from '../errors/cache.js';
 import type { Store, StoreOptions } from './store.js';
@@ -17,6 +18,8 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1`;
 
 const MAX_ROUNDS = 8;
+// Lock tokens must be unique across machines, where process ids repeat.
+const lockOwner = randomUUID();
 let lockSerial = 0;
 
 type Waiter = (data: string | undefined, error?: unknown) => void;
@@ -66,7 +69,7 @@ export class RedisStore implements Store {
   async loadShared(key: string, produce: () => Promise<string>, ttl: number): Promise<string> {
     const valueKey = this.#options.prefix + key;
     const lockKey = `${this.#options.prefix}__lock:${key}`;
-    const token = `${process.pid}:${++lockSerial}`;
+    const token = `${lockOwner}:${++lockSerial}`;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const c = await this.#connection('getOrLoad', key);
       const won = await guard(c.set(lockKey, token, 'PX', this.#options.lockTtl, 'NX'), 'getOrLoad', key);
