@@ -113,3 +113,11 @@ test.serial('a request that never ends makes shutdown fail after shutdownTimeout
   t.is((await hanging).kind, 'error');
   t.deepEqual(Object.keys(cluster.workers ?? {}), [], 'the busy worker was killed');
 });
+
+test.serial('a worker whose app fails to close makes the shutdown fail with the worker error as cause; the others still drain', async (t) => {
+  const { server, events } = await serve(t, 'failing-close-app');
+  const error = await t.throwsAsync(server.close(), { code: 'LOOPSAFE_ERR_CLUSTER_WORKER_FAILED' });
+  t.is(((error as Error).cause as { code?: string }).code, 'LOOPSAFE_ERR_DISPOSAL_FAILED');
+  t.is(events.filter((e) => e.type === 'worker-exit').length, 2);
+  t.deepEqual(Object.keys(cluster.workers ?? {}), []);
+});
