@@ -124,7 +124,10 @@ class Primary implements ClusterServer {
       const worker = slot.worker!;
       const fresh = new Promise<void>((resolve) => slot.onStats.push(resolve));
       worker.send(STATS);
-      await Promise.race([fresh, delay(1000)]);
+      // A worker that does not answer within a second keeps its last report; the timer never outlives the answer.
+      const timer = new AbortController();
+      await Promise.race([fresh, delay(1000, undefined, { signal: timer.signal }).catch(() => {})]);
+      timer.abort();
       return { worker: slot.n, pid: worker.process.pid ?? -1, threads: slot.stats?.threads ?? -1 };
     });
     return Promise.all(answers);
