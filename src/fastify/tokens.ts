@@ -7,5 +7,9 @@ import { token, type Token } from '../tokens.js';
  */
 export const FastifyRequestToken: Token<FastifyRequest> = token<FastifyRequest>('FastifyRequest');
 
-/** The current Fastify reply, supplied to every request scope alongside {@link FastifyRequestToken}. */
+/**
+ * The current Fastify reply, supplied to every request scope alongside {@link FastifyRequestToken}. Inject it, or
+ * take it with `request.di.resolveSync(FastifyReplyToken)`: fastify's reply is thenable, so `await`ing a promise of
+ * it waits until the response is sent.
+ */
 export const FastifyReplyToken: Token<FastifyReply> = token<FastifyReply>('FastifyReply');
