@@ -5,8 +5,11 @@ import { LoopsafeError } from './base.js';
  * not a function, a parameter with two decorators, an unknown HTTP method. Reported inside the boot's `BootError`.
  */
 export class RouteDeclarationError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID`. */
   static readonly code = 'LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID`. */
   readonly code = RouteDeclarationError.code;
+  /** The class name, kept through minification. */
   override name = 'RouteDeclarationError' as const;
   /** The route or controller, for example `UsersController.get` or `GET /users/:id`. */
   readonly route: string;
@@ -22,8 +25,11 @@ export class RouteDeclarationError extends LoopsafeError {
  * It is logged (never thrown) with `running`, the requests that were still in flight.
  */
 export class ShutdownForcedError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`. */
   static readonly code = 'LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`. */
   readonly code = ShutdownForcedError.code;
+  /** The class name, kept through minification. */
   override name = 'ShutdownForcedError' as const;
   /** The requests still in flight when the drain was cut, as `METHOD url`. */
   readonly running: readonly string[];
