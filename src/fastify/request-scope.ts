@@ -75,7 +75,8 @@ export class RequestScopes {
       lease.closed = true;
     } else {
       res[kResponseLease] = lease;
-      res.once('close', this.#onResponseClose);
+      // on(), not once(): once() wraps the listener in a new closure per call, and a response closes only once.
+      res.on('close', this.#onResponseClose);
     }
     return lease;
   }
