@@ -1,5 +1,6 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import type { FastifyBaseLogger } from 'fastify';
 import { ShutdownForcedError } from '../errors/fastify.js';
 
@@ -36,7 +37,8 @@ export class ConnectionDrain {
     const untrack = function untrackConnection(this: HttpSocket): void {
       sockets.delete(this);
     };
-    server.on('connection', function trackConnection(socket: HttpSocket) {
+    // An HTTPS server writes responses on the TLS socket, which 'secureConnection' gives.
+    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', function trackConnection(socket: HttpSocket) {
       sockets.add(socket);
       socket.once('close', untrack);
     });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Plan } from '../resolution/plan.js';
+import { SINGLETON, type Plan } from '../resolution/plan.js';
+import { get, type RootSite } from '../resolution/resolve.js';
 import type { Lease, RequestScopes } from './request-scope.js';
 
 /** Calls the user's handler with the resolved dependencies (a function route's handler, or a controller method). */
@@ -24,6 +25,22 @@ export function routeHandler(scopes: RequestScopes, plan: Plan, invoke: Invoke):
     if (result instanceof Promise) return settle(scopes, lease, result);
     scopes.unhold(lease);
     return result;
+  };
+}
+
+/** True when the route needs nothing request-scoped: its dependencies are all singletons (or values). */
+export function needsNoScope(plan: Plan): boolean {
+  return plan.deps.every((dep) => dep === undefined || dep.lt === SINGLETON);
+}
+
+/**
+ * The fastify handler of a route whose dependencies are all singletons: they resolve at the container, so the
+ * request gets no scope at all unless something else touches `request.di`.
+ */
+export function singletonRouteHandler(root: RootSite, plan: Plan, invoke: Invoke): (request: FastifyRequest, reply: FastifyReply) => unknown {
+  return function loopsafeRoute(request, reply) {
+    const deps = get(plan, root, undefined);
+    return deps instanceof Promise ? afterDeps(deps, invoke, request, reply) : invoke(deps as unknown[], request, reply);
   };
 }
 

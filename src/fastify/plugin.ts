@@ -5,11 +5,12 @@ import type { Dep } from '../container/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { BootError, InvalidOptionError } from '../errors/container.js';
 import type { Plan } from '../resolution/plan.js';
+import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
 import { compileRoutes } from './compile.js';
 import { ConnectionDrain } from './drain.js';
-import { routeHandler } from './handler.js';
+import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
@@ -91,7 +92,9 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
 
   const plans = container as unknown as { planOf(key: Key): Plan };
   for (const r of routes) {
-    app.route({ ...r.options, method: r.method as string[], url: r.url, handler: routeHandler(scopes, plans.planOf(r.key), r.invoke) });
+    const plan = plans.planOf(r.key);
+    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+    app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
   }
 
   const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });

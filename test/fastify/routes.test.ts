@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { FastifyRequest } from 'fastify';
-import { optional, provide, token } from '../../src/index.js';
+import { optional, provide, token, type Container } from '../../src/index.js';
 import { FastifyRequestToken, createApp, route } from '../../src/fastify/index.js';
 
 interface User {
@@ -110,4 +110,26 @@ test('a route whose handler is not a function fails the boot with a coded proble
   const error = await t.throwsAsync(createApp({ providers, routes: [bad], shutdown: false }));
   t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_BOOT');
   t.deepEqual((error as unknown as { problems: { code: string }[] }).problems.map((p) => p.code), ['LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID']);
+});
+
+test('a route whose dependencies are all singletons creates no request scope', async (t) => {
+  const app = await createApp({
+    providers,
+    routes: [
+      route({ method: 'GET', url: '/singletons', inject: [Repo], handler: ([repo]) => repo.find('1')?.name }),
+      route({ method: 'GET', url: '/scoped', inject: [Audit], handler: ([audit]) => audit.request }),
+    ],
+    shutdown: false,
+  });
+  t.teardown(() => app.close());
+  let scopes = 0;
+  const createScope = app.di.createScope.bind(app.di);
+  (app.di as { createScope: Container['createScope'] }).createScope = () => {
+    scopes++;
+    return createScope();
+  };
+  t.is((await app.inject('/singletons')).body, 'Ada');
+  t.is(scopes, 0);
+  await app.inject('/scoped');
+  t.is(scopes, 1);
 });

@@ -3,7 +3,24 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { provide, token } from '../../src/index.js';
 import { FastifyRequestToken, createApp, route } from '../../src/fastify/index.js';
+import { connect } from 'node:net';
 import { get, listen, signal, type Outcome } from '../helpers/http.js';
+
+/** Resolves once the port refuses TCP connections, that is once the drain has begun and the listener is closed. */
+async function refused(port: number): Promise<void> {
+  for (;;) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!accepted) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 interface Db {
   closed: boolean;
@@ -12,7 +29,7 @@ const Db = token<Db>('Db');
 const Unit = token<{ id: number }>('Unit');
 
 /** An app whose /work?ms=N route holds a request-scoped Unit and the Db singleton for N ms. */
-async function workApp(options: { timeout?: number; log?: Writable; entered?: () => void } = {}) {
+async function workApp(options: { timeout?: number; log?: Writable; entered?: () => void; gate?: Promise<void> } = {}) {
   const events: string[] = [];
   let made = 0;
   const disposed = new Map<number, number>();
@@ -22,6 +39,7 @@ async function workApp(options: { timeout?: number; log?: Writable; entered?: ()
     inject: [Unit, Db],
     handler: async ([unit, db], request) => {
       options.entered?.();
+      await options.gate;
       await new Promise((resolve) => setTimeout(resolve, Number((request.query as { ms?: string }).ms ?? 0)));
       // NestJS closes providers before the server: a request still in flight here would find Db closed.
       if (db.closed) events.push(`unit ${unit.id} saw a closed Db`);
@@ -56,14 +74,18 @@ function counter(n: number) {
 for (const keepAlive of [true, false]) {
   test(`app.close() lets every in-flight request finish with 200 before scopes, then singletons, are disposed (keep-alive ${keepAlive ? 'on' : 'off'})`, async (t) => {
     const started = counter(4);
-    const { app, events, disposed, made } = await workApp({ entered: started.entered });
+    const gate = signal();
+    const { app, events, disposed, made } = await workApp({ entered: started.entered, gate: gate.promise });
     t.teardown(() => app.close());
     const port = await listen(app);
     const agent = new http.Agent({ keepAlive, maxSockets: 4 });
     t.teardown(() => agent.destroy());
     const inflight = [50, 80, 120, 200].map((ms) => get(port, `/work?ms=${ms}`, agent));
     await started.all;
-    await app.close();
+    const closed = app.close();
+    await refused(port); // the drain has begun; only now let the handlers finish
+    gate.resolve();
+    await closed;
     const outcomes = await Promise.all(inflight);
     t.deepEqual(outcomes.map((o) => o.status), [200, 200, 200, 200]);
     t.deepEqual(outcomes.map((o) => o.connection), ['close', 'close', 'close', 'close'], 'responses finished during the drain close the connection');
