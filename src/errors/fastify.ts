@@ -40,3 +40,17 @@ export class ShutdownForcedError extends LoopsafeError {
     this.running = running;
   }
 }
+
+/** `request.di` was read before the loopsafe plugin's `onRequest` hook ran for that request. */
+export class RequestScopeUnavailableError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE`. */
+  static readonly code = 'LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE`. */
+  readonly code = RequestScopeUnavailableError.code;
+  /** The class name, kept through minification. */
+  override name = 'RequestScopeUnavailableError' as const;
+
+  constructor(url: string) {
+    super(`request.di was read for ${url} before the loopsafe plugin's onRequest hook ran. Register loopsafePlugin before the hooks that use request.di (createApp does), or read it from a later hook.`);
+  }
+}

@@ -4,6 +4,7 @@ import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { BootError, InvalidOptionError } from '../errors/container.js';
+import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
@@ -85,7 +86,9 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   app.decorateRequest(kReply, null);
   app.decorateRequest('di', {
     getter(this: FastifyRequest) {
-      return scopes.scopeOf(this, (this as Linked)[kReply]!);
+      const reply = (this as Linked)[kReply];
+      if (reply === null) throw new RequestScopeUnavailableError(this.url);
+      return scopes.scopeOf(this, reply);
     },
   });
   app.addHook('onRequest', linkReply);

@@ -197,3 +197,20 @@ test('an option the plugin cannot use is refused with a coded error', async (t) 
   const error = await t.throwsAsync(app.register(loopsafePlugin, { container: createContainer(), shutdown: { timeout: -1 } }).ready());
   t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
 });
+
+test('request.di read in a hook that runs before the plugin\'s own fails with a coded error', async (t) => {
+  const { app, container } = setup();
+  t.teardown(() => app.close());
+  let code: string | undefined;
+  app.addHook('onRequest', async (request) => {
+    try {
+      void request.di;
+    } catch (error) {
+      code = (error as { code?: string }).code;
+    }
+  });
+  await app.register(loopsafePlugin, { container, shutdown: false });
+  app.get('/', async (request) => (await request.di.resolve(Unit)).id);
+  t.is((await app.inject('/')).statusCode, 200, 'later hooks and the handler still get the scope');
+  t.is(code, 'LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE');
+});
