@@ -2,7 +2,7 @@
 // warm-up discarded, peers interleaved across repetitions. Prints req/s, p99, ratios and OS thread counts.
 // BENCH_QUICK=1 for a short run; BENCH_REPS / BENCH_DURATION (seconds) to choose.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,21 @@ const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon
 
 interface Sample {
   rps: number;
+  /** Server CPU time (user + system) per request, in µs: steadier than req/s when other work shares the machine. */
+  cpu: number;
   p99: number;
   threads: [number, number, number];
   non2xx: number;
 }
 
 const threads = (pid: number): number => readdirSync(`/proc/${pid}/task`).length;
+const ticksPerSecond = 100; // USER_HZ on Linux
+/** CPU seconds (user + system) a process has used so far. */
+const cpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+};
 
 async function startServer(name: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, server, name], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -34,15 +43,15 @@ async function startServer(name: string): Promise<{ child: ChildProcess; port: n
   return { child, port: (JSON.parse(line) as { port: number }).port };
 }
 
-function load(port: number, seconds: number): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+function load(port: number, seconds: number): Promise<{ rps: number; total: number; p99: number; non2xx: number; errors: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', '1', process.execPath, autocannon, '-c', String(connections), '-d', String(seconds), '-j', `http://127.0.0.1:${port}/hello`], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', () => {
       try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
-        resolve({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number };
+        resolve({ rps: r.requests.average, total: r.requests.total, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
       } catch (error) {
         reject(error as Error);
       }
@@ -64,14 +73,16 @@ async function measure(name: string): Promise<Sample> {
     await load(port, warmup);
     let during = 0;
     const sampler = setTimeout(() => (during = threads(child.pid!)), (duration * 1000) / 2);
+    const cpuBefore = cpuSeconds(child.pid!);
     const result = await load(port, duration);
+    const cpu = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / result.total;
     clearTimeout(sampler);
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the last responses close
     const after = threads(child.pid!);
     const stats = await fetchJson(port, '/stats');
     // The /stats request itself is not served by /hello, so served counts only /hello requests.
     if (stats['served'] !== stats['disposed']) throw new Error(`${name}: served ${stats['served']} but disposed ${stats['disposed']}`);
-    return { rps: result.rps, p99: result.p99, threads: [before, during, after], non2xx: result.non2xx + result.errors };
+    return { rps: result.rps, cpu, p99: result.p99, threads: [before, during, after], non2xx: result.non2xx + result.errors };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -94,7 +105,7 @@ for (let rep = 0; rep < reps; rep++) {
   for (const name of order) {
     const sample = await measure(name);
     samples.get(name)!.push(sample);
-    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(20)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  threads ${sample.threads.join('/')}\n`);
+    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(20)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}\n`);
   }
 }
 
@@ -106,6 +117,7 @@ const summary = names.map((name) => {
     rps: median(rps),
     spread: `${Math.min(...rps).toFixed(0)}-${Math.max(...rps).toFixed(0)}`,
     p99: median(list.map((s) => s.p99)),
+    cpu: median(list.map((s) => s.cpu)),
     threads: list.map((s) => s.threads.join('/')).join(' '),
     failed: list.reduce((n, s) => n + s.non2xx, 0),
   };
@@ -113,8 +125,8 @@ const summary = names.map((name) => {
 const by = (name: string) => summary.find((s) => s.name === name)!;
 const map = by('hand-written Map');
 const awilix = by('@fastify/awilix');
-process.stdout.write(`\n| peer | req/s (median) | spread | p99 ms | vs Map req/s | vs Map p99 | vs awilix req/s | threads before/during/after | non-2xx+errors |\n|---|---:|---|---:|---:|---:|---:|---|---:|\n`);
+process.stdout.write(`\n| peer | req/s (median) | spread | p99 ms | vs Map req/s | vs Map p99 | vs awilix req/s | server CPU µs/req | CPU vs Map | threads before/during/after | non-2xx+errors |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n`);
 for (const s of summary) {
-  process.stdout.write(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.spread} | ${s.p99} | ${(s.rps / map.rps).toFixed(2)}x | ${(s.p99 / map.p99).toFixed(2)}x | ${(s.rps / awilix.rps).toFixed(2)}x | ${s.threads} | ${s.failed} |\n`);
+  process.stdout.write(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.spread} | ${s.p99} | ${(s.rps / map.rps).toFixed(2)}x | ${(s.p99 / map.p99).toFixed(2)}x | ${(s.rps / awilix.rps).toFixed(2)}x | ${s.cpu.toFixed(1)} | ${(s.cpu / map.cpu).toFixed(2)}x | ${s.threads} | ${s.failed} |\n`);
 }
 process.stdout.write('\nTargets: loopsafe >= 0.9x the Map scope req/s and >= 1.5x @fastify/awilix, p99 <= 1.2x the Map scope; thread count unchanged.\n');
