@@ -46,3 +46,18 @@ class HelloController {
 export async function buildController(): Promise<FastifyInstance> {
   return createApp({ providers: providers(), controllers: [HelloController], routes: [statsRoute], shutdown: false });
 }
+
+/** The plugin's floor: the same app, but /hello touches no DI (what a request that ignores request.di costs). */
+export async function buildPlain(): Promise<FastifyInstance> {
+  let next = 0;
+  const hello = route({
+    method: 'GET',
+    url: '/hello',
+    handler: () => {
+      stats.served++;
+      stats.disposed++; // nothing to dispose; keeps the served/disposed check uniform
+      return { id: ++next };
+    },
+  });
+  return createApp({ providers: providers(), routes: [hello, statsRoute], shutdown: false });
+}
