@@ -29,7 +29,7 @@ const Db = token<Db>('Db');
 const Unit = token<{ id: number }>('Unit');
 
 /** An app whose /work?ms=N route holds a request-scoped Unit and the Db singleton for N ms. */
-async function workApp(options: { timeout?: number; log?: Writable; entered?: () => void; gate?: Promise<void> } = {}) {
+async function workApp(options: { timeout?: number; idleGrace?: number; log?: Writable; entered?: () => void; gate?: Promise<void> } = {}) {
   const events: string[] = [];
   let made = 0;
   const disposed = new Map<number, number>();
@@ -38,9 +38,13 @@ async function workApp(options: { timeout?: number; log?: Writable; entered?: ()
     url: '/work',
     inject: [Unit, Db],
     handler: async ([unit, db], request) => {
-      options.entered?.();
-      await options.gate;
-      await new Promise((resolve) => setTimeout(resolve, Number((request.query as { ms?: string }).ms ?? 0)));
+      const ms = (request.query as { ms?: string }).ms;
+      if (ms !== undefined) {
+        // Only timed requests are counted and gated; a plain /work answers at once.
+        options.entered?.();
+        await options.gate;
+        await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+      }
       // NestJS closes providers before the server: a request still in flight here would find Db closed.
       if (db.closed) events.push(`unit ${unit.id} saw a closed Db`);
       return { id: unit.id };
@@ -58,7 +62,7 @@ async function workApp(options: { timeout?: number; log?: Writable; entered?: ()
       } }),
     ],
     routes: [work],
-    shutdown: { signals: [], ...(options.timeout === undefined ? {} : { timeout: options.timeout }) },
+    shutdown: { signals: [], ...(options.timeout === undefined ? {} : { timeout: options.timeout }), ...(options.idleGrace === undefined ? {} : { idleGrace: options.idleGrace }) },
     ...(options.log === undefined ? {} : { fastify: { logger: { level: 'error', stream: options.log } } }),
   });
   return { app, events, disposed, made: () => made };
@@ -113,6 +117,27 @@ test('app.close() closes keep-alive connections the client leaves idle, so it do
   await app.close();
   await closedSockets;
   t.is(events.at(-1), 'Db disposed');
+});
+
+test('a request sent on an idle keep-alive connection just as the drain starts is answered 200 with Connection: close, not reset', async (t) => {
+  const started = counter(1);
+  const gate = signal();
+  const { app } = await workApp({ entered: started.entered, gate: gate.promise, idleGrace: 60_000 });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.teardown(() => agent.destroy());
+  const warm = await get(port, '/work', agent); // leaves one idle keep-alive socket in the agent
+  t.is(warm.connection, 'keep-alive');
+  const busy = get(port, '/work?ms=1', false); // keeps the drain open until the gate opens
+  await started.all;
+  const closed = app.close();
+  await refused(port);
+  const late = await get(port, '/work', agent); // reuses the idle socket after the listener closed
+  gate.resolve();
+  await closed;
+  t.is((await busy).status, 200);
+  t.deepEqual([late.status, late.connection, late.reused], [200, 'close', true]);
 });
 
 test('with a steady keep-alive stream and app.close() mid-stream: no 503, no reset, every accepted request answered 200', async (t) => {
