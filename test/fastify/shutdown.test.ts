@@ -189,3 +189,49 @@ test('when in-flight requests outlast the shutdown timeout, their connections ar
   t.deepEqual(forced?.err?.running, ['GET /work?ms=5000']);
   t.is(events.at(-1), 'Db disposed');
 });
+
+test('a handler still running after its client aborted keeps its scope, and app.close() waits for it before disposing singletons', async (t) => {
+  const events: string[] = [];
+  const Db = token<{ closed: boolean }>('Db');
+  const Step = token<{ closed: boolean }>('Step');
+  const entered = signal();
+  const gate = signal();
+  const finished = signal();
+  const app = await createApp({
+    providers: [
+      provide(Db, { useFactory: () => ({ closed: false }), dispose: (db) => {
+        db.closed = true;
+        events.push('Db disposed');
+      } }),
+      provide(Step, { lifetime: 'request', useFactory: () => ({ closed: false }), dispose: (step) => {
+        step.closed = true;
+        events.push('Step disposed');
+      } }),
+    ],
+    routes: [route({
+      method: 'GET',
+      url: '/long',
+      inject: [Step, Db],
+      handler: async ([step, db]) => {
+        entered.resolve();
+        await gate.promise;
+        events.push(`handler resumed: step closed ${step.closed}, db closed ${db.closed}`);
+        finished.resolve();
+        return 'late';
+      },
+    })],
+    shutdown: { signals: [] },
+  });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const req = http.get({ host: '127.0.0.1', port, path: '/long', agent: false });
+  req.on('error', () => {});
+  await entered.promise;
+  req.destroy(); // the client goes away while the handler awaits
+  const closed = app.close();
+  await refused(port);
+  gate.resolve();
+  await finished.promise;
+  await closed;
+  t.deepEqual(events, ['handler resumed: step closed false, db closed false', 'Step disposed', 'Db disposed']);
+});
