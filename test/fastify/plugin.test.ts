@@ -214,3 +214,16 @@ test('request.di read in a hook that runs before the plugin\'s own fails with a 
   t.is((await app.inject('/')).statusCode, 200, 'later hooks and the handler still get the scope');
   t.is(code, 'LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE');
 });
+
+test('a hook can supply the app\'s own per-request values to request.di', async (t) => {
+  const Tenant = token<string>('Tenant');
+  const container = createContainer({ providers: [provide(Tenant, { supplied: true })] });
+  const app = fastify();
+  t.teardown(() => app.close());
+  await app.register(loopsafePlugin, { container, shutdown: false });
+  app.addHook('onRequest', async (request) => {
+    request.di.supply(Tenant, String(request.headers['x-tenant']));
+  });
+  app.get('/', async (request) => request.di.resolve(Tenant));
+  t.is((await app.inject({ url: '/', headers: { 'x-tenant': 'acme' } })).body, 'acme');
+});
