@@ -21,6 +21,31 @@ export interface ResolutionObserver {
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R;
 }
 
+/**
+ * Brand of an error an observer raises about a factory run (the thread monitor's `LOOPSAFE_ERR_THREAD_OFFLOAD`,
+ * for one), as opposed to the factory's own failure. The container passes such an error to the caller as it is,
+ * instead of wrapping it in `LOOPSAFE_ERR_PROVIDER_FAILED`, so its code survives. @internal
+ */
+export const OBSERVER_VERDICT: unique symbol = Symbol.for('loopsafe.observerVerdict');
+
+const ambientKey = Symbol.for('loopsafe.ambientObserver');
+
+/**
+ * The observer a container created without one gets: set by the testing helper for the length of a block, so
+ * containers an app builds inside it are watched too. Read once, when a container is created. @internal
+ */
+export function ambientObserver(): ResolutionObserver | undefined {
+  return (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
+}
+
+/** Set (or clear, with `undefined`) the ambient observer; returns the previous one. @internal */
+export function setAmbientObserver(observer: ResolutionObserver | undefined): ResolutionObserver | undefined {
+  const slot = globalThis as Record<symbol, ResolutionObserver | undefined>;
+  const previous = slot[ambientKey];
+  slot[ambientKey] = observer;
+  return previous;
+}
+
 /** The provider names of a trail, from the top (the one asked for) down. */
 export function trailPath(trail: ResolutionTrail | undefined): string[] {
   const names: string[] = [];
