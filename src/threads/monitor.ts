@@ -1,0 +1,226 @@
+import { performance } from 'node:perf_hooks';
+import { InvalidOptionError } from '../errors/container.js';
+import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
+import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
+import { acquireAttribution, releaseAttribution } from './attribution.js';
+import { loopBlockChannel, offloadChannel } from './channels.js';
+import { FactoryRun, runStorage, type RunOwner } from './context.js';
+import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
+import { startSampler, type Sampler } from './sampler.js';
+import { sinks } from './sinks.js';
+import { formatSite } from './site.js';
+
+/**
+ * What the monitor does when a factory offloads work or blocks the loop.
+ * - `off`: nothing per resolution (no hook, no timing); sampling and metrics still work.
+ * - `warn`: a process warning (`process.on('warning')`, `code` set) once per provider and site, plus channel events.
+ * - `throw`: the resolution fails with `LOOPSAFE_ERR_THREAD_OFFLOAD` / `LOOPSAFE_ERR_THREAD_LOOP_BLOCKED`.
+ */
+export type MonitorMode = 'off' | 'warn' | 'throw';
+
+/** Options of {@link createThreadMonitor}. */
+export interface ThreadMonitorOptions {
+  /**
+   * `warn` by default: a monitor someone created should speak up, but never take a production server down.
+   * Use `throw` in tests and CI, `off` plus sampling where the per-callback hook cost matters.
+   * @default 'warn'
+   */
+  mode?: MonitorMode;
+  /**
+   * A factory whose synchronous part runs longer than this many milliseconds is reported like offloaded work.
+   * `0` turns the check off. Ignored in mode `off`.
+   * @default 50
+   */
+  loopBlockBudgetMs?: number;
+  /**
+   * Read the OS thread count every this many milliseconds (on an unref'd timer) and publish growth on
+   * `threadChannels.growth`. `0` turns sampling off. Needs Linux `/proc/self/task`; elsewhere creation throws
+   * `LOOPSAFE_ERR_THREAD_COUNT_UNSUPPORTED`.
+   * @default 0
+   */
+  sampleIntervalMs?: number;
+  /**
+   * Capture a stack where offloaded work starts, so reports name the source line. Costs a stack trace per pool job
+   * started inside a factory (not per resolution).
+   * @default true
+   */
+  captureStacks?: boolean;
+  /**
+   * A prom-client `Registry`: the monitor registers `loopsafe_threads` (gauge), `loopsafe_thread_offloads_total`
+   * (by `kind`), `loopsafe_loop_blocks_total` and `loopsafe_resolutions_total`. Needs the `prom-client` package.
+   */
+  metrics?: MetricsRegistry;
+}
+
+/** A thread monitor: pass it as `createContainer({ observer })`. One monitor can watch several containers. */
+export interface ThreadMonitor extends ResolutionObserver {
+  /** The mode it was created with. */
+  readonly mode: MonitorMode;
+  /** Counts since creation. `threads` is the latest sample (`undefined` before the first, or without sampling). */
+  stats(): ThreadMonitorStats;
+  /** Stop sampling and attribution. Containers keep working; their factories are no longer watched. */
+  close(): void;
+}
+
+/** What a monitor has counted. */
+export interface ThreadMonitorStats {
+  /** Factory and constructor runs watched. */
+  readonly resolutions: number;
+  /** Pool jobs and Workers attributed to a factory. */
+  readonly offloads: number;
+  /** Factories over the loop-block budget. */
+  readonly loopBlocks: number;
+  /** OS threads at the latest sample. */
+  readonly threads: number | undefined;
+  /** The highest sampled thread count. */
+  readonly maxThreads: number | undefined;
+}
+
+const MODES: readonly string[] = ['off', 'warn', 'throw'];
+
+/**
+ * Create a thread monitor: it proves that no resolution offloads work to the libuv thread pool or starts a thread.
+ *
+ * ```ts
+ * const monitor = createThreadMonitor({ mode: process.env.NODE_ENV === 'test' ? 'throw' : 'warn' });
+ * const container = createContainer({ providers, observer: monitor });
+ * ```
+ */
+export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadMonitor {
+  const mode = options.mode ?? 'warn';
+  const budget = options.loopBlockBudgetMs ?? 50;
+  const interval = options.sampleIntervalMs ?? 0;
+  const captureStacks = options.captureStacks ?? true;
+  if (!MODES.includes(mode)) throw new InvalidOptionError('createThreadMonitor', 'mode', "'off', 'warn' or 'throw'", mode);
+  if (typeof budget !== 'number' || !(budget >= 0)) {
+    throw new InvalidOptionError('createThreadMonitor', 'loopBlockBudgetMs', 'a number of milliseconds >= 0', budget);
+  }
+  if (typeof interval !== 'number' || !(interval >= 0) || (interval > 0 && interval < 1)) {
+    throw new InvalidOptionError('createThreadMonitor', 'sampleIntervalMs', '0 or a number of milliseconds >= 1', interval);
+  }
+  if (typeof captureStacks !== 'boolean') {
+    throw new InvalidOptionError('createThreadMonitor', 'captureStacks', 'a boolean', captureStacks);
+  }
+  return new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics);
+}
+
+class Monitor implements ThreadMonitor, RunOwner {
+  readonly mode: MonitorMode;
+  readonly #attributing: boolean;
+  readonly #budget: number;
+  readonly #captureStacks: boolean;
+  readonly #sampler: Sampler | undefined;
+  readonly #metrics: MonitorMetrics | undefined;
+  readonly #warned = new Set<string>();
+  #resolutions = 0;
+  #offloads = 0;
+  #loopBlocks = 0;
+  #closed = false;
+
+  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined) {
+    this.mode = mode;
+    this.#attributing = mode !== 'off';
+    this.#budget = budget;
+    this.#captureStacks = captureStacks;
+    this.#sampler = interval > 0 ? startSampler(interval) : undefined;
+    this.#metrics = registry === undefined ? undefined : createMetrics(registry, this, this.#sampler);
+    if (this.#attributing) acquireAttribution();
+  }
+
+  runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
+    this.#resolutions++;
+    if (!this.#attributing && sinks.size === 0) return invoke();
+    const run = new FactoryRun(trail, this, this.#captureStacks);
+    const budget = this.#budget;
+    const start = budget > 0 ? performance.now() : 0;
+    let result: R;
+    try {
+      result = runStorage.run(run, invoke);
+    } catch (error) {
+      run.settled = true;
+      throw error;
+    }
+    if (budget > 0) {
+      const ms = performance.now() - start;
+      if (ms > budget) this.#blocked(run, { path: run.path, ms, budgetMs: budget });
+    }
+    if (!(result instanceof Promise)) {
+      run.settled = true;
+      this.#verdict(run);
+      return result;
+    }
+    return result.then(
+      (value: unknown) => {
+        run.settled = true;
+        this.#verdict(run);
+        return value;
+      },
+      (error: unknown) => {
+        run.settled = true;
+        throw error;
+      },
+    ) as R;
+  }
+
+  /** @internal */
+  offload(run: FactoryRun, finding: OffloadFinding): void {
+    this.#offloads++;
+    this.#metrics?.offload(finding.kind);
+    if (offloadChannel.hasSubscribers) offloadChannel.publish(finding);
+    for (const sink of sinks) sink.offload(finding);
+    if (this.#closed) return;
+    if (this.mode === 'throw' && !run.settled) {
+      (run.offloads ??= []).push(finding);
+    } else if (this.mode !== 'off') {
+      this.#warn(`${finding.path.join('>')}|${finding.type}|${finding.site?.user ?? ''}`, ThreadOffloadError.code,
+        `${finding.path.join(' -> ')}: the factory of ${finding.path[finding.path.length - 1] ?? '?'} put ${finding.kind} work ` +
+        `(${finding.type}) off the event loop ${formatSite(finding.site)}${finding.phase === 'after' ? ', after it had settled' : ''}.`);
+    }
+  }
+
+  stats(): ThreadMonitorStats {
+    const sample = this.#sampler?.latest;
+    return {
+      resolutions: this.#resolutions,
+      offloads: this.#offloads,
+      loopBlocks: this.#loopBlocks,
+      threads: sample?.count,
+      maxThreads: this.#sampler?.max,
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sampler?.stop();
+    if (this.#attributing) releaseAttribution();
+  }
+
+  #blocked(run: FactoryRun, finding: LoopBlockFinding): void {
+    this.#loopBlocks++;
+    this.#metrics?.loopBlock();
+    if (loopBlockChannel.hasSubscribers) loopBlockChannel.publish(finding);
+    for (const sink of sinks) sink.loopBlock(finding);
+    if (this.mode === 'throw') run.loopBlock = finding;
+    else if (this.mode === 'warn') {
+      this.#warn(`${finding.path.join('>')}|block`, LoopBlockedError.code,
+        `${finding.path.join(' -> ')}: the factory held the event loop for ${finding.ms.toFixed(1)} ms (budget ${finding.budgetMs} ms).`);
+    }
+  }
+
+  /** In mode `throw`, fail the run if it offloaded or blocked while it ran. */
+  #verdict(run: FactoryRun): void {
+    if (this.mode !== 'throw') return;
+    const name = [run.trail.name];
+    if (run.offloads !== undefined) throw new ThreadOffloadError(name, run.offloads);
+    if (run.loopBlock !== undefined) throw new LoopBlockedError(name, run.loopBlock);
+  }
+
+  /** One warning per provider path and site, however often the factory runs. */
+  #warn(key: string, code: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    if (this.#warned.size < 1000) this.#warned.add(key);
+    process.emitWarning(message, { type: 'LoopsafeWarning', code });
+  }
+}
