@@ -14,7 +14,7 @@ import { formatSite } from './site.js';
 /**
  * What the monitor does when a factory offloads work or blocks the loop.
  * - `off`: nothing per resolution (no hook, no timing); sampling and metrics still work.
- * - `warn`: a process warning (`process.on('warning')`, `code` set) once per provider and site, plus channel events.
+ * - `warn`: a process warning (`process.on('warning')`, `code` set) once per provider path and kind of work, plus channel events.
  * - `throw`: the resolution fails with `LOOPSAFE_ERR_THREAD_OFFLOAD` / `LOOPSAFE_ERR_THREAD_LOOP_BLOCKED`.
  */
 export type MonitorMode = 'off' | 'warn' | 'throw';
@@ -173,7 +173,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.mode === 'throw' && !run.settled) {
       (run.offloads ??= []).push(finding);
     } else if (this.mode !== 'off') {
-      this.#warn(`${finding.path.join('>')}|${finding.type}|${finding.site?.user ?? ''}`, ThreadOffloadError.code,
+      this.#warn(`${finding.path.join('>')}|${finding.kind}`, ThreadOffloadError.code,
         `${finding.path.join(' -> ')}: the factory of ${finding.path[finding.path.length - 1] ?? '?'} put ${finding.kind} work ` +
         `(${finding.type}) off the event loop ${formatSite(finding.site)}${finding.phase === 'after' ? ', after it had settled' : ''}.`);
     }
@@ -217,7 +217,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (run.loopBlock !== undefined) throw new LoopBlockedError(name, run.loopBlock);
   }
 
-  /** One warning per provider path and site, however often the factory runs. */
+  /** One warning per provider path and kind of work, however often the factory runs. */
   #warn(key: string, code: string, message: string): void {
     if (this.#warned.has(key)) return;
     if (this.#warned.size < 1000) this.#warned.add(key);

@@ -8,7 +8,8 @@ export interface SourceSite {
   readonly library: string | undefined;
 }
 
-const ownDir = fileURLToPath(new URL('../', import.meta.url)); // dist/src/ of this copy of loopsafe
+// This copy of loopsafe: its compiled dist/src/, and src/ where source maps point stack frames back to.
+const ownDirs = [fileURLToPath(new URL('../', import.meta.url)), fileURLToPath(new URL('../../../src/', import.meta.url))];
 const FRAME = /^\s*at (?:.*? \()?(?:async )?(.+?):(\d+):(\d+)\)?$/;
 
 /** Capture where the current call comes from. Costs a stack trace: call it only in attribution modes. @internal */
@@ -30,7 +31,7 @@ export function pickSite(stack: string): SourceSite {
     let file = m[1]!;
     if (file.startsWith('node:') || file.startsWith('internal/') || !file.includes('/')) continue;
     if (file.startsWith('file://')) file = fileURLToPath(file);
-    if (file.startsWith(ownDir)) continue;
+    if (ownDirs.some((dir) => file.startsWith(dir))) continue;
     const where = `${file}:${m[2]}:${m[3]}`;
     if (file.includes('/node_modules/')) {
       library ??= where;
