@@ -1,6 +1,6 @@
 import { createHook, executionAsyncId } from 'node:async_hooks';
 import { runStorage } from '../threads/context.js';
-import { captureSite, type SourceSite } from '../threads/site.js';
+import { captureStack, pickSite, type SourceSite } from '../threads/site.js';
 
 /** A handle a block opened: a timer, socket, server, child process, watcher. */
 export interface HandleFinding {
@@ -22,7 +22,8 @@ interface Entry {
   readonly type: string;
   readonly resource: { hasRef?: () => boolean; _destroyed?: boolean; fd?: number };
   readonly path: readonly string[] | undefined;
-  readonly site: SourceSite;
+  readonly stack: { stack?: string };
+  readonly tick: { stack?: string } | undefined;
 }
 
 /**
@@ -32,22 +33,21 @@ interface Entry {
  */
 export class HandleTracker {
   readonly #entries = new Map<number, Entry>();
-  // Sites of nextTick callbacks queued by factories: `server.listen(port, host)` opens its handle from one.
-  readonly #ticks = new Map<number, SourceSite>();
+  // Stacks of nextTick callbacks queued in the block: `server.listen(port, host)` opens its handle from one.
+  readonly #ticks = new Map<number, { stack?: string }>();
   #listening = false;
   readonly #hook = createHook({
     trackPromises: false,
     init: (asyncId, type, _trigger, resource) => {
       if (!this.#listening) return;
       if (type === 'TickObject') {
-        if (runStorage.getStore() !== undefined) this.#ticks.set(asyncId, captureSite());
+        this.#ticks.set(asyncId, captureStack()); // unformatted until a handle needs it
         return;
       }
       if (!TRACKED.has(type)) return;
       const path = runStorage.getStore()?.path;
-      let site = captureSite();
-      if (site.user === undefined) site = this.#ticks.get(executionAsyncId()) ?? site;
-      this.#entries.set(asyncId, { type, resource: resource as Entry['resource'], path, site });
+      const tick = this.#ticks.get(executionAsyncId());
+      this.#entries.set(asyncId, { type, resource: resource as Entry['resource'], path, stack: captureStack(), tick });
     },
     destroy: (asyncId) => {
       this.#entries.delete(asyncId);
@@ -76,7 +76,9 @@ export class HandleTracker {
         this.#entries.delete(id);
         continue;
       }
-      const finding: HandleFinding = { type: entry.type, path: entry.path, site: entry.site };
+      let site = pickSite(entry.stack.stack ?? '');
+      if (site.user === undefined && entry.tick !== undefined) site = pickSite(entry.tick.stack ?? '');
+      const finding: HandleFinding = { type: entry.type, path: entry.path, site };
       const hasRef = typeof resource.hasRef === 'function' ? resource.hasRef() : true;
       (hasRef === false ? unrefed : refed).push(finding);
     }

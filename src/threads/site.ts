@@ -14,12 +14,20 @@ const FRAME = /^\s*at (?:.*? \()?(?:async )?(.+?):(\d+):(\d+)\)?$/;
 
 /** Capture where the current call comes from. Costs a stack trace: call it only in attribution modes. @internal */
 export function captureSite(): SourceSite {
+  return pickSite(captureStack().stack ?? '');
+}
+
+/**
+ * Capture the stack without formatting it: V8 formats `stack` on first read, so a capture that is never read
+ * costs the frame walk only. @internal
+ */
+export function captureStack(): { stack?: string } {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 50;
   const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, captureSite);
+  Error.captureStackTrace(holder, captureStack);
   Error.stackTraceLimit = limit;
-  return pickSite(holder.stack ?? '');
+  return holder;
 }
 
 /** @internal */
