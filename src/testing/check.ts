@@ -96,6 +96,8 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
   try {
     try {
       await block();
+      // Callbacks the block queued (listen(port, host) opens its socket from a nextTick) still belong to it.
+      await new Promise((resolve) => setImmediate(resolve));
     } finally {
       setAmbientObserver(previous);
       handles.stopRecording();
