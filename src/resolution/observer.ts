@@ -19,6 +19,12 @@ export interface ResolutionObserver {
    * returns, which may be a promise for async factories.
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R;
+  /**
+   * `false` while the observer has nothing to watch (the thread monitor in mode `off`): the container then builds
+   * no trail and makes no call, as if no observer were installed. Read once per construction.
+   * @default true
+   */
+  readonly active?: boolean;
 }
 
 /**

@@ -96,7 +96,8 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 /** Build a new instance: resolve the dependencies (concurrently when any is async), then construct. */
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
-  const here = observer === undefined ? undefined : { name: plan.name, parent: trail };
+  // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
+  const here = observer === undefined || observer.active === false ? undefined : { name: plan.name, parent: trail };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
