@@ -7,7 +7,7 @@ import { acquireAttribution, releaseAttribution } from '../threads/attribution.j
 import { readThreadCount, readThreadNames } from '../threads/count.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
 import { createThreadMonitor } from '../threads/monitor.js';
-import { sinks, type FindingSink } from '../threads/sinks.js';
+import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
 import { HandleTracker } from './handles.js';
 import { formatLeakReport, type LeakReport } from './report.js';
 import { WorkerTracker } from './workers.js';
@@ -86,7 +86,7 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
   const workers = new WorkerTracker();
   const namesBefore = readThreadNames();
   const before = readThreadCount();
-  sinks.add(sink);
+  addSink(sink);
   acquireAttribution();
   const previous = setAmbientObserver(createThreadMonitor({ mode: 'off' }));
   handles.start();
@@ -138,7 +138,7 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
     handles.stop();
     workers.stop();
     releaseAttribution();
-    sinks.delete(sink);
+    removeSink(sink);
   }
 }
 

@@ -8,7 +8,7 @@ import { FactoryRun, runStorage, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
-import { sinks } from './sinks.js';
+import { registerSwitchable, sinks } from './sinks.js';
 import { formatSite } from './site.js';
 
 /**
@@ -59,13 +59,15 @@ export interface ThreadMonitor extends ResolutionObserver {
   readonly mode: MonitorMode;
   /** Counts since creation. `threads` is the latest sample (`undefined` before the first, or without sampling). */
   stats(): ThreadMonitorStats;
+  /** False while the monitor has nothing to watch (mode `off`, no metrics, no leak check running). */
+  readonly active: boolean;
   /** Stop sampling and attribution. Containers keep working; their factories are no longer watched. */
   close(): void;
 }
 
 /** What a monitor has counted. */
 export interface ThreadMonitorStats {
-  /** Factory and constructor runs watched. */
+  /** Factory and constructor runs watched (in mode `off` only while metrics are on or a leak check runs). */
   readonly resolutions: number;
   /** Pool jobs and Workers attributed to a factory. */
   readonly offloads: number;
@@ -107,7 +109,14 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
 
 class Monitor implements ThreadMonitor, RunOwner {
   readonly mode: MonitorMode;
+  /**
+   * A plain field, not a getter, because the container reads it on every construction. In mode `off` (without
+   * metrics) it is false, so the container skips the monitor entirely, except while a leak check is running.
+   */
+  active = true;
   readonly #attributing: boolean;
+  /** Watch every construction: attribution modes, or counting resolutions for metrics. */
+  readonly #alwaysOn: boolean;
   readonly #budget: number;
   readonly #captureStacks: boolean;
   readonly #sampler: Sampler | undefined;
@@ -125,8 +134,11 @@ class Monitor implements ThreadMonitor, RunOwner {
     this.#captureStacks = captureStacks;
     this.#sampler = interval > 0 ? startSampler(interval) : undefined;
     this.#metrics = registry === undefined ? undefined : createMetrics(registry, this, this.#sampler);
+    this.#alwaysOn = this.#attributing || this.#metrics !== undefined;
+    if (!this.#alwaysOn) registerSwitchable(this);
     if (this.#attributing) acquireAttribution();
   }
+
 
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;

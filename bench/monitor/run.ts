@@ -1,0 +1,92 @@
+// npm run bench:monitor — the cost of the thread monitor: M3 per mode, and the HTTP scenario off vs sampling.
+// Each (variant, repetition) runs in its own process; variants are interleaved; medians with the spread.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const run = promisify(execFile);
+const reps = Number(process.env.REPS ?? 5);
+const httpReps = Number(process.env.HTTP_REPS ?? 3);
+const seconds = Number(process.env.HTTP_SECONDS ?? 5);
+const pin = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
+const autocannon = fileURLToPath(new URL('../../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+function onCore(core: number, args: string[]): [string, string[]] {
+  return pin ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+
+async function m3(): Promise<void> {
+  const variants = ['none', 'off', 'warn', 'throw'] as const;
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const v of variants) {
+      const { stdout } = await run(process.execPath, [here('./m3.js'), v, '1']);
+      results.get(v)!.push((JSON.parse(stdout) as { nsPerOp: number }).nsPerOp);
+    }
+  }
+  const base = median(results.get('none')!);
+  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op`);
+  console.log('| container | median ns/op | spread | vs no monitor |');
+  console.log('|---|---:|---:|---:|');
+  const label = { none: 'no monitor', off: "monitor mode 'off'", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    console.log(`| ${label[v]} | ${median(xs).toFixed(0)} | ${spread(xs)} | ${(median(xs) / base).toFixed(2)}x |`);
+  }
+}
+
+async function http(variant: string): Promise<{ rps: number; p99: number; served: number; disposed: number; threads: string }> {
+  const [cmd, args] = onCore(0, [process.execPath, here('./server.js'), variant]);
+  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
+  const port = Number((await lines.next()).value);
+  const url = `http://127.0.0.1:${port}/hello`;
+  const cannon = async (duration: number): Promise<{ requests: { average: number }; latency: { p99: number } }> => {
+    const [c, a] = onCore(1, [process.execPath, autocannon, '-c', '100', '-d', String(duration), '-j', url]);
+    const { stdout } = await run(c, a, { maxBuffer: 1 << 24 });
+    return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number } };
+  };
+  await cannon(1); // warm-up, discarded
+  const result = await cannon(seconds);
+  server.kill('SIGTERM');
+  const stats = JSON.parse(String((await lines.next()).value)) as { served: number; disposed: number; threadsBefore: number; threadsMax: number; threadsAfter: number };
+  await once(server, 'exit');
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    served: stats.served,
+    disposed: stats.disposed,
+    threads: `${stats.threadsBefore}/${stats.threadsMax}/${stats.threadsAfter}`,
+  };
+}
+
+async function httpScenario(): Promise<void> {
+  const variants = ['off', 'sampling', 'warn'] as const;
+  const results = new Map<string, Awaited<ReturnType<typeof http>>[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < httpReps; r++) for (const v of variants) results.get(v)!.push(await http(v));
+  const base = median(results.get('off')!.map((x) => x.rps));
+  console.log(`\nHTTP: fastify on core 0${pin ? '' : ' (taskset missing: not pinned)'}, autocannon -c 100 on core 1, ${seconds} s after 1 s warm-up, ${httpReps} runs each`);
+  console.log('| monitor | median req/s | spread | p99 ms | vs mode off | threads before/max/after | disposed = served |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    const rps = xs.map((x) => x.rps);
+    const ok = xs.every((x) => x.disposed === x.served);
+    console.log(`| ${label[v]} | ${median(rps).toFixed(0)} | ${spread(rps)} | ${median(xs.map((x) => x.p99))} | ${(median(rps) / base).toFixed(3)}x | ${xs.map((x) => x.threads).join(', ')} | ${ok} |`);
+  }
+}
+
+console.log(`loopsafe thread monitor benchmark, Node ${process.version}`);
+if (process.argv.includes('--http-only')) await httpScenario();
+else {
+  await m3();
+  if (!process.argv.includes('--m3-only')) await httpScenario();
+}
