@@ -80,7 +80,8 @@ async function load(app: FastifyInstance): Promise<string[]> {
 }
 
 test.serial('a Fastify app answers 10, then 100 concurrent requests through async providers; OS threads before, during and after are equal', async (t) => {
-  const monitor = createThreadMonitor({ mode: 'throw', sampleIntervalMs: 2 });
+  // No loop-block budget here: it is wall-clock time, and this test is about threads on a busy CI machine.
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 0, sampleIntervalMs: 2 });
   t.teardown(() => monitor.close());
   const samples: number[] = [];
   const onSample = (s: unknown): void => void samples.push((s as ThreadSample).count);
@@ -93,7 +94,8 @@ test.serial('a Fastify app answers 10, then 100 concurrent requests through asyn
     await app.close();
   });
   t.is(bodies.length, 110);
-  t.true(bodies.every((b) => /^200 \{"id":\d+,"text":"hello row \d+"\}$/.test(b)), bodies[0]);
+  const wrong = bodies.filter((b) => !/^200 \{"id":\d+,"text":"hello row \d+"\}$/.test(b));
+  t.deepEqual(wrong, []);
   t.true(samples.length > 0, 'the sampler ran during the load');
   t.deepEqual([...new Set(samples)], [report.threads!.before], `sampled ${[...new Set(samples)].join(', ')}`);
   t.is(report.threads!.after, report.threads!.before);
