@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { countThreads } from '../../src/index.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const run = promisify(execFile);
@@ -86,7 +87,21 @@ async function httpScenario(): Promise<void> {
   }
 }
 
+/** The sampler's whole per-tick work is one thread-count read: its cost over the interval bounds its overhead. */
+function samplerCost(): void {
+  for (let i = 0; i < 200; i++) countThreads(); // warm-up
+  const n = 5000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) countThreads();
+  const us = Number(process.hrtime.bigint() - start) / n / 1000;
+  console.log(`\nSampler: one OS thread-count read (readdirSync /proc/self/task) takes ${us.toFixed(1)} µs on the main thread,`);
+  for (const interval of [100, 1000, 10_000]) {
+    console.log(`  every ${interval} ms that is ${((us / 1000 / interval) * 100).toFixed(4)}% of one core`);
+  }
+}
+
 console.log(`loopsafe thread monitor benchmark, Node ${process.version}`);
+samplerCost();
 if (process.argv.includes('--http-only')) await httpScenario();
 else {
   await m3();
