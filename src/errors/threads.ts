@@ -21,7 +21,12 @@ export class ThreadOffloadError extends ResolutionPathError {
     const name = path[path.length - 1] ?? '?';
     const first = work[0];
     const kinds = [...new Set(work.map((w) => w.kind))];
-    const detail = work.map((w) => `${w.kind} (${w.type}) ${formatSite(w.site)}`).join('; ');
+    const counts = new Map<string, number>();
+    for (const w of work) {
+      const line = `${w.kind} (${w.type}) ${formatSite(w.site)}`;
+      counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    const detail = [...counts].map(([line, n]) => (n > 1 ? `${line} x${n}` : line)).join('; ');
     super(
       path,
       `The factory of ${name} put work off the event loop: ${detail}`,
