@@ -3,8 +3,10 @@ import type { LeakReport } from '../testing/report.js';
 
 /** `assertNoThreadLeaks()` found threads, thread-pool work or handles the block left behind. `report` has the data. */
 export class ThreadLeakError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_THREAD_LEAK';
-  readonly code = ThreadLeakError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ThreadLeakError.code;
   override name = 'ThreadLeakError' as const;
   /** The full report, as data: what leaked, where it came from, what was not checked. */
   readonly report: LeakReport;
@@ -20,8 +22,10 @@ export class ThreadLeakError extends LoopsafeError {
  * as a worker thread of one process, so threads and the pool are shared with other files).
  */
 export class SharedProcessError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_TESTING_SHARED_PROCESS';
-  readonly code = SharedProcessError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = SharedProcessError.code;
   override name = 'SharedProcessError' as const;
 
   constructor(threadId: number) {
@@ -36,8 +40,10 @@ export class SharedProcessError extends LoopsafeError {
 
 /** Two leak-check blocks overlapped in one process (concurrent tests): neither could tell its leaks from the other's. */
 export class OverlappingCheckError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_TESTING_OVERLAP';
-  readonly code = OverlappingCheckError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = OverlappingCheckError.code;
   override name = 'OverlappingCheckError' as const;
 
   constructor(running: string | undefined) {

@@ -9,8 +9,10 @@ import { LoopsafeError, ResolutionPathError } from './base.js';
  * Worker thread, and the thread monitor runs in mode `throw`. `work` lists what it did and where.
  */
 export class ThreadOffloadError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_THREAD_OFFLOAD';
-  readonly code = ThreadOffloadError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ThreadOffloadError.code;
   override name = 'ThreadOffloadError' as const;
   /** The offending work, each with its kind, resource type and source site. */
   readonly work: readonly OffloadFinding[];
@@ -39,8 +41,10 @@ export class ThreadOffloadError extends ResolutionPathError {
 
 /** A factory's synchronous part held the event loop longer than the monitor's `loopBlockBudgetMs`, in mode `throw`. */
 export class LoopBlockedError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_THREAD_LOOP_BLOCKED';
-  readonly code = LoopBlockedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = LoopBlockedError.code;
   override name = 'LoopBlockedError' as const;
   /** How long the synchronous part took, and the budget. */
   readonly finding: LoopBlockFinding;
@@ -60,8 +64,10 @@ export class LoopBlockedError extends ResolutionPathError {
 
 /** The OS thread count was asked for on a platform that has no source for it (it needs Linux `/proc/self/task`). */
 export class ThreadCountUnsupportedError extends LoopsafeError {
+  /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_THREAD_COUNT_UNSUPPORTED';
-  readonly code = ThreadCountUnsupportedError.code;
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = ThreadCountUnsupportedError.code;
   override name = 'ThreadCountUnsupportedError' as const;
 
   constructor(platform: string, source: string) {

@@ -1,6 +1,6 @@
 export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
-export type { LeakReport } from './report.js';
+export type { LeakReport, ThreadCounts, LeakEnvironment } from './report.js';
 export type { HandleFinding } from './handles.js';
 export type { WorkerFinding } from './workers.js';
 export type { OffloadFinding, LoopBlockFinding } from '../threads/findings.js';

@@ -11,7 +11,7 @@ export interface LeakReport {
   /** True when nothing leaked. */
   readonly ok: boolean;
   /** OS threads before and after the block (after settling), or `undefined` where they cannot be counted. */
-  readonly threads: { readonly before: number; readonly after: number; readonly added: readonly string[] | undefined } | undefined;
+  readonly threads: ThreadCounts | undefined;
   /** Thread-pool work and Workers attributed to a provider's factory. Any entry fails the check. */
   readonly offloads: readonly OffloadFinding[];
   /** Every Worker started in the block. One still running, or started by a factory, fails the check. */
@@ -27,7 +27,27 @@ export interface LeakReport {
   /** How long the check waited after the block for threads and handles to finish closing, in ms. */
   readonly settledMs: number;
   /** Facts that change the verdict. */
-  readonly environment: { readonly node: string; readonly platform: string; readonly threadNames: boolean };
+  readonly environment: LeakEnvironment;
+}
+
+/** OS threads around a leak-check block. */
+export interface ThreadCounts {
+  /** Threads before the block (after starting the pool). */
+  readonly before: number;
+  /** Threads after the block, once settled. */
+  readonly after: number;
+  /** Names of the threads that were not there before (data only: Node 20 names every thread `node`). */
+  readonly added: readonly string[] | undefined;
+}
+
+/** Facts about the process that change what a leak check can see. */
+export interface LeakEnvironment {
+  /** `process.version`. */
+  readonly node: string;
+  /** `process.platform`. */
+  readonly platform: string;
+  /** Whether thread names could be read. */
+  readonly threadNames: boolean;
 }
 
 const where = (path: readonly string[] | undefined): string => (path === undefined ? 'test code' : path.join(' > '));
