@@ -25,10 +25,7 @@ function app(configFactory: () => unknown, monitor: ReturnType<typeof createThre
   });
 }
 
-/**
- * The rejection of a resolution. (ava's throwsAsync wants a native Error, and the core builds the parent path on
- * a copy of the error while it unwinds, which is not one.)
- */
+/** The rejection of a resolution, typed with the fields these tests read. */
 async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; path: string[] }> {
   try {
     await promise;
