@@ -157,12 +157,12 @@ class Monitor implements ThreadMonitor, RunOwner {
       const ms = performance.now() - start;
       if (ms > budget) this.#blocked(run, { path: run.path, ms, budgetMs: budget });
     }
-    if (!(result instanceof Promise)) {
+    if (!(result instanceof Promise) && !isThenable(result)) {
       run.settled = true;
       this.#verdict(run);
       return result;
     }
-    return result.then(
+    return Promise.resolve(result).then(
       (value: unknown) => {
         run.settled = true;
         this.#verdict(run);
@@ -235,4 +235,8 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.#warned.size < 1000) this.#warned.add(key);
     process.emitWarning(message, { type: 'LoopsafeWarning', code });
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
