@@ -1,4 +1,5 @@
 // The BENCH.md graph (singletons Config/Logger/Clock, supplied RequestId, request-scoped diamond A..E, E disposed).
+import { Registry } from 'prom-client';
 import { createContainer, createThreadMonitor, provide, token, type Container, type ThreadMonitor } from '../../src/index.js';
 
 export const Config = token<{ name: string }>('Config');
@@ -11,11 +12,15 @@ export const C = token<{ a: unknown; config: unknown }>('C');
 export const D = token<{ a: unknown; b: unknown }>('D');
 export const E = token<{ c: { a: unknown }; d: { a: unknown }; logger: unknown }>('E');
 
-/** Which monitor the container gets: none at all, or one in a mode (`sampling` = mode off plus the sampler). */
-export type Variant = 'none' | 'off' | 'sampling' | 'warn' | 'throw';
+/**
+ * Which monitor the container gets: none at all, or one in a mode (`sampling` = mode off plus the sampler,
+ * `metrics` = mode off with a prom-client registry, which counts every factory run).
+ */
+export type Variant = 'none' | 'off' | 'metrics' | 'sampling' | 'warn' | 'throw';
 
 export function monitorFor(variant: Variant): ThreadMonitor | undefined {
   if (variant === 'none') return undefined;
+  if (variant === 'metrics') return createThreadMonitor({ mode: 'off', metrics: new Registry() });
   if (variant === 'sampling') return createThreadMonitor({ mode: 'off', sampleIntervalMs: 100 });
   return createThreadMonitor({ mode: variant });
 }

@@ -26,7 +26,7 @@ const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.m
 const pairedRatio = (xs: number[], base: number[]): number => median(xs.map((x, i) => x / base[i]!));
 
 async function m3(): Promise<void> {
-  const variants = ['none', 'off', 'warn', 'throw'] as const;
+  const variants = ['none', 'off', 'metrics', 'warn', 'throw'] as const;
   const results = new Map<string, number[]>(variants.map((v) => [v, []]));
   for (let r = 0; r < reps; r++) {
     for (const v of variants) {
@@ -38,14 +38,14 @@ async function m3(): Promise<void> {
   console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op`);
   console.log('| container | median ns/op | spread | vs no monitor (median of paired ratios) |');
   console.log('|---|---:|---:|---:|');
-  const label = { none: 'no monitor', off: "monitor mode 'off'", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
+  const label = { none: 'no monitor', off: "monitor mode 'off'", metrics: "mode 'off' + prom-client metrics", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
   for (const v of variants) {
     const xs = results.get(v)!;
     console.log(`| ${label[v]} | ${median(xs).toFixed(0)} | ${spread(xs)} | ${pairedRatio(xs, base).toFixed(2)}x |`);
   }
 }
 
-async function http(variant: string): Promise<{ rps: number; p99: number; served: number; disposed: number; threads: string }> {
+async function http(variant: string): Promise<{ rps: number; p99: number; cpuUs: number; served: number; disposed: number; threads: string }> {
   const [cmd, args] = onCore(0, [process.execPath, here('./server.js'), variant]);
   const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
@@ -57,13 +57,16 @@ async function http(variant: string): Promise<{ rps: number; p99: number; served
     return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number } };
   };
   await cannon(1); // warm-up, discarded
+  server.kill('SIGUSR2');
+  const mark = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number };
   const result = await cannon(seconds);
   server.kill('SIGTERM');
-  const stats = JSON.parse(String((await lines.next()).value)) as { served: number; disposed: number; threadsBefore: number; threadsMax: number; threadsAfter: number };
+  const stats = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number; disposed: number; threadsBefore: number; threadsMax: number; threadsAfter: number };
   await once(server, 'exit');
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
+    cpuUs: (stats.cpu - mark.cpu) / (stats.served - mark.served),
     served: stats.served,
     disposed: stats.disposed,
     threads: `${stats.threadsBefore}/${stats.threadsMax}/${stats.threadsAfter}`,
@@ -71,19 +74,26 @@ async function http(variant: string): Promise<{ rps: number; p99: number; served
 }
 
 async function httpScenario(): Promise<void> {
-  const variants = ['off', 'sampling', 'warn'] as const;
+  const all = ['off', 'sampling', 'warn'] as const;
+  // HTTP_VARIANTS=off,sampling runs more pairs in the same time when only the sampling ratio is wanted.
+  const wanted = (process.env.HTTP_VARIANTS ?? all.join(',')).split(',');
+  const variants = all.filter((v) => v === 'off' || wanted.includes(v));
   const results = new Map<string, Awaited<ReturnType<typeof http>>[]>(variants.map((v) => [v, []]));
   for (let r = 0; r < httpReps; r++) for (const v of variants) results.get(v)!.push(await http(v));
   const base = results.get('off')!.map((x) => x.rps);
   console.log(`\nHTTP: fastify on core 0${pin ? '' : ' (taskset missing: not pinned)'}, autocannon -c 100 on core 1, ${seconds} s after 1 s warm-up, ${httpReps} runs each`);
-  console.log('| monitor | median req/s | spread | p99 ms | vs mode off (median of paired ratios) | threads before/max/after | disposed = served |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  console.log('| monitor | server CPU µs/request | vs mode off | median req/s | spread | vs mode off | p99 ms | threads before/max/after | disposed = served |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  const baseCpu = results.get('off')!.map((x) => x.cpuUs);
   const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
   for (const v of variants) {
     const xs = results.get(v)!;
     const rps = xs.map((x) => x.rps);
+    if (xs.length === 0) continue;
     const ok = xs.every((x) => x.disposed === x.served);
-    console.log(`| ${label[v]} | ${median(rps).toFixed(0)} | ${spread(rps)} | ${median(xs.map((x) => x.p99))} | ${pairedRatio(rps, base).toFixed(3)}x | ${xs.map((x) => x.threads).join(', ')} | ${ok} |`);
+    const cpuUs = xs.map((x) => x.cpuUs);
+    const threads = [...new Set(xs.map((x) => x.threads))].join(', ');
+    console.log(`| ${label[v]} | ${median(cpuUs).toFixed(1)} | ${pairedRatio(cpuUs, baseCpu).toFixed(3)}x | ${median(rps).toFixed(0)} | ${spread(rps)} | ${pairedRatio(rps, base).toFixed(3)}x | ${median(xs.map((x) => x.p99))} | ${threads} | ${ok} |`);
   }
 }
 
