@@ -22,8 +22,13 @@ export interface OffloadFinding {
 export interface LoopBlockFinding {
   /** The provider path. */
   readonly path: readonly string[];
-  /** How long the synchronous part took, in milliseconds. */
+  /** How long the synchronous part took, in milliseconds of wall-clock time. */
   readonly ms: number;
+  /**
+   * `ms` minus the time the thread waited for a CPU: what the factory itself held (CPU and sync I/O waits).
+   * `undefined` where the OS does not report run-queue waits, and wall-clock time alone decided.
+   */
+  readonly ownMs: number | undefined;
   /** The budget it exceeded, in milliseconds. */
   readonly budgetMs: number;
 }

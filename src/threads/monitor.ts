@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { InvalidOptionError } from '../errors/container.js';
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
 import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
+import { overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
 import { FactoryRun, runStorage, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
@@ -29,7 +29,8 @@ export interface ThreadMonitorOptions {
   mode?: MonitorMode;
   /**
    * A factory whose synchronous part runs longer than this many milliseconds is reported like offloaded work.
-   * `0` turns the check off. Ignored in mode `off`.
+   * Time the thread spent waiting for a CPU (a loaded machine) does not count, where Linux reports it
+   * (`/proc/thread-self/schedstat`). `0` turns the check off. Ignored in mode `off`.
    * @default 50
    */
   loopBlockBudgetMs?: number;
@@ -145,7 +146,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (!this.#attributing && sinks.size === 0) return invoke();
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#budget;
-    const start = budget > 0 ? performance.now() : 0;
+    const watch = budget > 0 ? startWatch(budget) : undefined;
     let result: R;
     try {
       result = runStorage.run(run, invoke);
@@ -153,9 +154,9 @@ class Monitor implements ThreadMonitor, RunOwner {
       run.settled = true;
       throw error;
     }
-    if (budget > 0) {
-      const ms = performance.now() - start;
-      if (ms > budget) this.#blocked(run, { path: run.path, ms, budgetMs: budget });
+    if (watch !== undefined) {
+      const over = overBudget(watch, budget);
+      if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
     }
     if (!(result instanceof Promise) && !isThenable(result)) {
       run.settled = true;

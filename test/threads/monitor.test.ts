@@ -127,14 +127,28 @@ test.serial('a factory over the loop-block budget fails with LOOPSAFE_ERR_THREAD
   const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 5 });
   t.teardown(() => monitor.close());
   const c = app(() => {
-    const end = Date.now() + 30;
-    while (Date.now() < end); // holds the loop on purpose
+    const start = process.threadCpuUsage();
+    while (process.threadCpuUsage(start).user < 30_000); // 30 ms of CPU, however loaded the machine is
     return 1;
   }, monitor);
   const error = await rejection(c.resolve(App));
   t.is(error.code, 'LOOPSAFE_ERR_THREAD_LOOP_BLOCKED');
   t.deepEqual(error.path, ['App', 'Config']);
   t.true((error as unknown as { finding: { ms: number } }).finding.ms > 5); // over the budget it was given
+});
+
+test.serial('a factory blocked in a synchronous wait (no CPU spent) holds the loop too and is reported', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 5 });
+  t.teardown(() => monitor.close());
+  const c = app(() => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40); // like execSync or a slow readFileSync
+    return 1;
+  }, monitor);
+  const error = await rejection(c.resolve(App));
+  t.is(error.code, 'LOOPSAFE_ERR_THREAD_LOOP_BLOCKED');
+  const finding = (error as unknown as { finding: { ms: number; ownMs: number | undefined } }).finding;
+  t.true(finding.ms >= 40);
+  t.true(finding.ownMs === undefined || finding.ownMs > 5);
 });
 
 test.serial('findings go out on the documented diagnostics channels', async (t) => {
