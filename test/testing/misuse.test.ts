@@ -8,8 +8,13 @@ import { checkThreadLeaks, LoopsafeErrorCode } from './codes.js';
 
 test.serial('two overlapping checks: the second is refused with LOOPSAFE_ERR_TESTING_OVERLAP, the first still judges', async (t) => {
   let release!: () => void;
-  const first = checkThreadLeaks(() => new Promise<void>((resolve) => (release = resolve)), { title: 'first' });
-  await new Promise((resolve) => setTimeout(resolve, 20)); // the first block is now running
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const first = checkThreadLeaks(() => {
+    started();
+    return new Promise<void>((resolve) => (release = resolve));
+  }, { title: 'first' });
+  await running; // the first block is now running
   const error = await t.throwsAsync(checkThreadLeaks(() => {}, { title: 'second' }));
   t.is((error as unknown as { code: string }).code, LoopsafeErrorCode.overlap);
   t.regex(error!.message, /"first"/);
