@@ -43,3 +43,11 @@ test.serial('the ava sugar under ava with worker threads fails the test with the
   t.true(output.text.includes(LoopsafeErrorCode.sharedProcess), output.text);
   t.true(output.text.includes('"workerThreads": false'), output.text);
 });
+
+test.serial("a block that throws gets its own error back, and the check is over: the next one is not refused", async (t) => {
+  const error = await t.throwsAsync(checkThreadLeaks(() => {
+    throw new Error('boom');
+  }));
+  t.is(error?.message, 'boom');
+  t.true((await checkThreadLeaks(() => {})).ok);
+});
