@@ -116,6 +116,8 @@ class Monitor implements ThreadMonitor, RunOwner {
    */
   active = true;
   readonly #attributing: boolean;
+  /** Attributing and not closed: a closed monitor behaves like mode `off`. */
+  #live: boolean;
   /** Watch every construction: attribution modes, or counting resolutions for metrics. */
   readonly #alwaysOn: boolean;
   readonly #budget: number;
@@ -131,6 +133,7 @@ class Monitor implements ThreadMonitor, RunOwner {
   constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined) {
     this.mode = mode;
     this.#attributing = mode !== 'off';
+    this.#live = this.#attributing;
     this.#budget = budget;
     this.#captureStacks = captureStacks;
     this.#sampler = interval > 0 ? startSampler(interval) : undefined;
@@ -140,12 +143,11 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.#attributing) acquireAttribution();
   }
 
-
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
-    if (!this.#attributing && sinks.size === 0) return invoke();
+    if (!this.#live && sinks.size === 0) return invoke();
     const run = new FactoryRun(trail, this, this.#captureStacks);
-    const budget = this.#budget;
+    const budget = this.#live ? this.#budget : 0;
     const watch = budget > 0 ? startWatch(budget) : undefined;
     let result: R;
     try {
@@ -206,7 +208,9 @@ class Monitor implements ThreadMonitor, RunOwner {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#live = false;
     this.#sampler?.stop();
+    if (this.#alwaysOn) registerSwitchable(this); // from now on, on only while a leak check runs
     if (this.#attributing) releaseAttribution();
   }
 
@@ -215,6 +219,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     this.#metrics?.loopBlock();
     if (loopBlockChannel.hasSubscribers) loopBlockChannel.publish(finding);
     for (const sink of sinks) sink.loopBlock(finding);
+    if (this.#closed) return;
     if (this.mode === 'throw') run.loopBlock = finding;
     else if (this.mode === 'warn') {
       this.#warn(`${finding.path.join('>')}|block`, LoopBlockedError.code,
@@ -224,7 +229,7 @@ class Monitor implements ThreadMonitor, RunOwner {
 
   /** In mode `throw`, fail the run if it offloaded or blocked while it ran. */
   #verdict(run: FactoryRun): void {
-    if (this.mode !== 'throw') return;
+    if (this.mode !== 'throw' || this.#closed) return;
     const name = [run.trail.name];
     if (run.offloads !== undefined) throw new ThreadOffloadError(name, run.offloads);
     if (run.loopBlock !== undefined) throw new LoopBlockedError(name, run.loopBlock);

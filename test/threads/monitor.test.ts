@@ -217,3 +217,12 @@ test.serial('bad options fail at once with LOOPSAFE_ERR_OPTION_INVALID', (t) => 
     t.true(LoopsafeError.is(error, 'LOOPSAFE_ERR_OPTION_INVALID'));
   }
 });
+
+test.serial('a closed monitor stops watching: its containers keep resolving, nothing is thrown or warned', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw' });
+  monitor.close();
+  t.false(monitor.active);
+  const c = app(async () => (await readFile(self)).length, monitor);
+  const warnings = await warningsDuring(async () => t.deepEqual(Object.keys(await c.resolve(App)), ['config']));
+  t.deepEqual(warnings, []);
+});
