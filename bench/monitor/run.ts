@@ -1,4 +1,4 @@
-// npm run bench:monitor — the cost of the thread monitor: M3 per mode, and the HTTP scenario off vs sampling.
+// npm run bench:monitor [-- --only=m3,inject,http] — the thread monitor's cost: M3 per mode, scenario H off vs sampling.
 // Each (variant, repetition) runs in its own process; variants are interleaved; medians with the spread.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,6 +42,27 @@ async function m3(): Promise<void> {
   for (const v of variants) {
     const xs = results.get(v)!;
     console.log(`| ${label[v]} | ${median(xs).toFixed(0)} | ${spread(xs)} | ${pairedRatio(xs, base).toFixed(2)}x |`);
+  }
+}
+
+async function inject(): Promise<void> {
+  const variants = ['off', 'sampling', 'warn'] as const;
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const v of variants) {
+      const { stdout } = await run(process.execPath, [here('./inject.js'), v, '1']);
+      results.get(v)!.push((JSON.parse(stdout) as { usPerRequest: number }).usPerRequest);
+    }
+  }
+  const base = results.get('off')!;
+  console.log(`\nH in process (fastify app.inject, 100 concurrent per batch, median batch), ${reps} processes each, µs/request`);
+  console.log('| monitor | median µs/request | spread | vs mode off (median of paired ratios) |');
+  console.log('|---|---:|---:|---:|');
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    const fmt = (x: number): string => x.toFixed(1);
+    console.log(`| ${label[v]} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} | ${pairedRatio(xs, base).toFixed(3)}x |`);
   }
 }
 
@@ -112,8 +133,7 @@ function samplerCost(): void {
 
 console.log(`loopsafe thread monitor benchmark, Node ${process.version}`);
 samplerCost();
-if (process.argv.includes('--http-only')) await httpScenario();
-else {
-  await m3();
-  if (!process.argv.includes('--m3-only')) await httpScenario();
-}
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+if (only === undefined || only.includes('m3')) await m3();
+if (only === undefined || only.includes('inject')) await inject();
+if (only === undefined || only.includes('http')) await httpScenario();
