@@ -185,10 +185,12 @@ test.serial('the sampler reads the OS thread count on an unref\'d timer and repo
   const listener = (message: unknown): void => void growth.push(message as ThreadSample);
   subscribe(threadChannels.growth, listener);
   t.teardown(() => unsubscribe(threadChannels.growth, listener));
-  const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
-  await once(worker, 'online');
+  // Two workers: even if an earlier test's thread was still exiting when the sampler took its baseline, the count
+  // now goes above it.
+  const workers = [0, 1].map(() => new Worker('setInterval(() => {}, 1000)', { eval: true }));
+  await Promise.all(workers.map((w) => once(w, 'online')));
   while (growth.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
-  await worker.terminate();
+  await Promise.all(workers.map((w) => w.terminate()));
   t.true(growth[0]!.count > growth[0]!.max);
   t.true(monitor.stats().maxThreads! >= growth[0]!.count);
 });
