@@ -24,8 +24,9 @@ test.serial('two overlapping checks: the second is refused with LOOPSAFE_ERR_TES
 
 test.serial('the check inside a worker thread is refused with LOOPSAFE_ERR_TESTING_SHARED_PROCESS', async (t) => {
   const worker = new Worker(new URL('./fixtures/in-worker.js', import.meta.url));
+  const exited = once(worker, 'exit'); // listen now: 'exit' can follow 'message' before an await resumes
   const [message] = (await once(worker, 'message')) as [{ code: string; message: string }];
-  await once(worker, 'exit');
+  await exited;
   t.is(message.code, LoopsafeErrorCode.sharedProcess);
   t.true(message.message.includes('"workerThreads": false'));
 });
