@@ -1,11 +1,12 @@
 import test from 'ava';
-import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastify, { type FastifyInstance } from 'fastify';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import {
-  createContainer, createThreadMonitor, provide, threadChannels, token, type Container, type Scope, type ThreadMonitor, type ThreadSample,
+  createContainer, createThreadMonitor, provide, threadChannels, token, type ThreadMonitor, type ThreadSample,
 } from '../../src/index.js';
+import { loopsafePlugin } from '../../src/fastify/index.js';
 import { assertNoThreadLeaks, checkThreadLeaks, noThreadLeaks, LoopsafeErrorCode } from './codes.js';
 
 // The scenario that started loopsafe: a Fastify app whose route pulls async providers, under concurrent load.
@@ -17,7 +18,7 @@ const Handler = token<{ hello(): Promise<{ id: number; text: string }> }>('Handl
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function buildApp(options: { offload?: boolean; monitor?: ThreadMonitor } = {}): { app: FastifyInstance; container: Container } {
+async function buildApp(options: { offload?: boolean; monitor?: ThreadMonitor } = {}): Promise<FastifyInstance> {
   const container = createContainer({
     ...(options.monitor === undefined ? {} : { observer: options.monitor }),
     providers: [
@@ -43,20 +44,16 @@ function buildApp(options: { offload?: boolean; monitor?: ThreadMonitor } = {}):
       }),
     ],
   });
-  const scopes = new WeakMap<FastifyRequest, Scope>();
   let next = 0;
   const app = fastify();
-  app.addHook('onRequest', async function openScope(request) {
-    scopes.set(request, container.createScope().supply(RequestId, ++next));
+  // The loopsafe/fastify plugin: request.di is the request's scope, disposed after the response; the container is
+  // disposed when the app closes.
+  await app.register(loopsafePlugin, { container });
+  app.addHook('onRequest', async function supplyRequestId(request) {
+    request.di.supply(RequestId, ++next);
   });
-  app.addHook('onResponse', async function closeScope(request) {
-    await scopes.get(request)?.dispose();
-  });
-  app.addHook('onClose', async function closeContainer() {
-    await container.dispose();
-  });
-  app.get('/hello', async (request) => (await scopes.get(request)!.resolve(Handler)).hello());
-  return { app, container };
+  app.get('/hello', async (request) => (await request.di.resolve(Handler)).hello());
+  return app;
 }
 
 function request(port: number): Promise<{ status: number; body: string }> {
@@ -90,7 +87,7 @@ test.serial('a Fastify app answers 10, then 100 concurrent requests through asyn
   t.teardown(() => unsubscribe(threadChannels.sample, onSample));
   let bodies: string[] = [];
   const report = await noThreadLeaks(t, async () => {
-    const { app } = buildApp({ monitor });
+    const app = await buildApp({ monitor });
     bodies = await load(app);
     await app.close();
   });
@@ -106,7 +103,7 @@ test.serial('a Fastify app answers 10, then 100 concurrent requests through asyn
 
 test.serial('the same app with one provider that reads a file fails the check, which names that provider', async (t) => {
   const report = await checkThreadLeaks(async () => {
-    const { app } = buildApp({ offload: true }); // no monitor of its own: the check watches it
+    const app = await buildApp({ offload: true }); // no monitor of its own: the check watches it
     await load(app);
     await app.close();
   });
@@ -116,7 +113,7 @@ test.serial('the same app with one provider that reads a file fails the check, w
   t.regex(report.offloads[0]!.site?.user ?? '', /fastify\.test\.(js|ts):\d+:\d+$/);
   // The throwing form says the same in words.
   const error = await t.throwsAsync(assertNoThreadLeaks(async () => {
-    const { app } = buildApp({ offload: true });
+    const app = await buildApp({ offload: true });
     await app.inject('/hello');
     await app.close();
   }, { title: 'offloading app' }));
@@ -129,7 +126,7 @@ test.serial('an app (container plus Fastify instance) built and closed 50 times 
   const handlesBefore = process.getActiveResourcesInfo().length;
   const report = await noThreadLeaks(t, async () => {
     for (let i = 0; i < 50; i++) {
-      const { app } = buildApp();
+      const app = await buildApp();
       const response = await app.inject('/hello');
       if (response.statusCode !== 200) throw new Error(response.body);
       await app.close();
@@ -144,7 +141,7 @@ test.serial('the same rebuild loop that forgets to close the app is caught with 
   const apps: FastifyInstance[] = [];
   const report = await checkThreadLeaks(async () => {
     for (let i = 0; i < 3; i++) {
-      const { app } = buildApp();
+      const app = await buildApp();
       apps.push(app);
       await app.listen({ port: 0, host: '127.0.0.1' }); // never closed: the zombie server of a cache reset
     }
