@@ -13,6 +13,14 @@ export {
   ContainerFrozenError, InvalidOptionError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError,
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
+export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
+export { countThreads } from './threads/count.js';
+export { threadChannels } from './threads/channels.js';
+export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './threads/findings.js';
+export type { SourceSite } from './threads/site.js';
+export type { WorkKind } from './threads/work.js';
+export type { MetricsRegistry } from './threads/metrics.js';
+export { ThreadOffloadError, LoopBlockedError, ThreadCountUnsupportedError } from './errors/threads.js';
 export { createCache } from './cache/create.js';
 export { provideCache, CacheToken } from './cache/provide.js';
 export { jsonSerializer, type CacheSerializer } from './cache/serialize.js';

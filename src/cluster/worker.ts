@@ -3,7 +3,7 @@ import { setInterval } from 'node:timers';
 import { loadClusterApp, type ClusterServable } from './app.js';
 import { ConnectionTracker } from './drain.js';
 import { CONFIG_ENV, errorData, isOwn, type ToPrimary, type ToWorker, type WorkerConfig } from './messages.js';
-import { countThreads } from './threads.js';
+import { readThreadCount } from '../threads/count.js';
 
 /** How long a connection accepted just before shutdown may take to send its first request. */
 const FRESH_CONNECTION_GRACE = 1000;
@@ -33,7 +33,7 @@ export async function runWorker(): Promise<void> {
   }
 
   const tracker = new ConnectionTracker(app.server, IDLE_CONNECTION_GRACE, FRESH_CONNECTION_GRACE);
-  const report = (): void => send({ loopsafe: 'stats', stats: { threads: countThreads(), inFlight: tracker.inFlight, connections: tracker.connections } });
+  const report = (): void => send({ loopsafe: 'stats', stats: { threads: readThreadCount() ?? -1, inFlight: tracker.inFlight, connections: tracker.connections } });
   const reporting = setInterval(report, config.statsInterval).unref();
   let draining = false;
 

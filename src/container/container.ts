@@ -7,7 +7,7 @@ import {
 } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { linkAndCheck } from '../resolution/graph.js';
-import type { ResolutionObserver } from '../resolution/observer.js';
+import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
@@ -33,7 +33,10 @@ export interface ContainerOptions {
    * `getAsync`), so an app can move to loopsafe one binding at a time. inversify keeps owning those instances.
    */
   inversify?: InversifyContainer;
-  /** Watches every factory run: the thread monitor from `createThreadMonitor()` is one. */
+  /**
+   * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. A container created without
+   * one inside a `loopsafe/testing` leak-check block is watched by the helper's own monitor.
+   */
   observer?: ResolutionObserver;
   /**
    * Allow creating the container inside a worker thread. Off by default, because a worker importing the app
@@ -115,7 +118,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
       throw new InvalidOptionError('createContainer', 'inversify', 'an inversify Container', options.inversify);
     }
     this.#timeout = timeout;
-    this.observer = options.observer;
+    // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
+    this.observer = options.observer ?? ambientObserver();
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);

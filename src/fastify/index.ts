@@ -1,1 +1,9 @@
-export {};
+export { createApp, type AppOptions, type AppModule } from './app.js';
+export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';
+export { route, type RouteDeclaration } from './route.js';
+export {
+  Controller, Route, Get, Post, Put, Patch, Delete, Inject, Params, Query, Headers, Body, Req, Reply, type ControllerOptions,
+} from './decorators.js';
+export { FastifyRequestToken, FastifyReplyToken } from './tokens.js';
+export type { ShutdownOptions } from './shutdown.js';
+export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError } from '../errors/fastify.js';

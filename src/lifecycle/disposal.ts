@@ -2,7 +2,8 @@ import { DisposalError } from '../errors/container.js';
 
 type Disposer = ((instance: unknown) => unknown) | undefined;
 
-const resolved = Promise.resolve();
+/** The promise a disposal that finished synchronously returns: callers may compare against it. */
+export const settled = Promise.resolve();
 
 /** Run an instance's own `Symbol.asyncDispose` or `Symbol.dispose`, if it has one. */
 export function hasOwnDisposer(instance: unknown): boolean {
@@ -46,7 +47,7 @@ export class DisposalStack {
     if (this.#done !== undefined) return this.#done;
     const items = this.#items;
     this.#items = [];
-    this.#done = items.length === 0 ? resolved : runDisposers(items, this.#what);
+    this.#done = items.length === 0 ? settled : runDisposers(items, this.#what);
     return this.#done;
   }
 }
@@ -73,7 +74,7 @@ function runDisposers(items: unknown[], what: string): Promise<void> {
       (failures ??= []).push({ name: items[i] as string, error });
     }
   }
-  return failures === undefined ? resolved : Promise.reject(new DisposalError(what, failures));
+  return failures === undefined ? settled : Promise.reject(new DisposalError(what, failures));
 }
 
 function runOne(items: unknown[], i: number): unknown {

@@ -19,6 +19,37 @@ export interface ResolutionObserver {
    * returns, which may be a promise for async factories.
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R;
+  /**
+   * `false` while the observer has nothing to watch (the thread monitor in mode `off`): the container then builds
+   * no trail and makes no call, as if no observer were installed. Read once per construction.
+   * @default true
+   */
+  readonly active?: boolean;
+}
+
+/**
+ * Brand of an error an observer raises about a factory run (the thread monitor's `LOOPSAFE_ERR_THREAD_OFFLOAD`,
+ * for one), as opposed to the factory's own failure. The container passes such an error to the caller as it is,
+ * instead of wrapping it in `LOOPSAFE_ERR_PROVIDER_FAILED`, so its code survives. @internal
+ */
+export const OBSERVER_VERDICT: unique symbol = Symbol.for('loopsafe.observerVerdict');
+
+const ambientKey = Symbol.for('loopsafe.ambientObserver');
+
+/**
+ * The observer a container created without one gets: set by the testing helper for the length of a block, so
+ * containers an app builds inside it are watched too. Read once, when a container is created. @internal
+ */
+export function ambientObserver(): ResolutionObserver | undefined {
+  return (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
+}
+
+/** Set (or clear, with `undefined`) the ambient observer; returns the previous one. @internal */
+export function setAmbientObserver(observer: ResolutionObserver | undefined): ResolutionObserver | undefined {
+  const slot = globalThis as Record<symbol, ResolutionObserver | undefined>;
+  const previous = slot[ambientKey];
+  slot[ambientKey] = observer;
+  return previous;
 }
 
 /** The provider names of a trail, from the top (the one asked for) down. */

@@ -3,7 +3,7 @@ import {
   DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError, SuppliedValueMissingError,
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
-import type { ResolutionObserver, ResolutionTrail } from './observer.js';
+import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
@@ -96,7 +96,8 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 /** Build a new instance: resolve the dependencies (concurrently when any is async), then construct. */
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
-  const here = observer === undefined ? undefined : { name: plan.name, parent: trail };
+  // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
+  const here = observer === undefined || observer.active === false ? undefined : { name: plan.name, parent: trail };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
@@ -260,7 +261,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function failed(plan: Plan, error: unknown): LoopsafeError {
   if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
   if (error instanceof DisposedError) return error;
+  if (isVerdict(plan, error)) return error;
   return new ProviderFailedError([plan.name], error);
+}
+
+/** An observer's verdict about this very factory run keeps its own code (see `OBSERVER_VERDICT`). */
+function isVerdict(plan: Plan, error: unknown): error is ResolutionPathError {
+  return (
+    error instanceof ResolutionPathError &&
+    (error as unknown as Record<symbol, unknown>)[OBSERVER_VERDICT] === true &&
+    error.path.length === 1 &&
+    error.path[0] === plan.name
+  );
 }
 
 /** A dependency's failure seen from `plan`: the same error, its path one provider longer. */

@@ -1,5 +1,5 @@
 import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
-import { DisposalStack } from '../lifecycle/disposal.js';
+import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
 import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
 import type { Key, KeyType } from '../tokens.js';
@@ -86,8 +86,13 @@ export class RequestScope implements Scope, Site {
   }
 
   dispose(): Promise<void> {
-    if (!this.stack.closed) this.#host.released(this);
-    return this.stack.dispose();
+    if (this.stack.closed) return this.stack.dispose();
+    const done = this.stack.dispose();
+    // The container keeps a scope listed until its disposers have finished, so container.dispose() waits for a
+    // scope that is still disposing before it disposes the singletons that scope's instances use.
+    if (done === settled) this.#host.released(this);
+    else done.then(() => this.#host.released(this), () => this.#host.released(this));
+    return done;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

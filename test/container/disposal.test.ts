@@ -168,3 +168,25 @@ test('a scope that created nothing to dispose disposes immediately', async (t) =
   await scope.resolve(A);
   await t.notThrowsAsync(scope.dispose());
 });
+
+test('container.dispose waits for a scope that is still disposing before it disposes the singletons', async (t) => {
+  const log: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const Pool = token('Pool'), Uow = token('Uow');
+  const c = createContainer()
+    .register(Pool, { useFactory: () => 'pool', dispose: () => void log.push('Pool') })
+    .register(Uow, { lifetime: 'request', inject: [Pool], useFactory: () => 'uow', dispose: async () => {
+      await gate;
+      log.push('Uow');
+    } });
+  const scope = c.createScope();
+  await scope.resolve(Uow);
+  const scopeDone = scope.dispose(); // its disposer is now waiting on the gate
+  const containerDone = c.dispose();
+  await tick();
+  t.deepEqual(log, [], 'the singleton is not disposed under a scope that still uses it');
+  release();
+  await Promise.all([scopeDone, containerDone]);
+  t.deepEqual(log, ['Uow', 'Pool']);
+});

@@ -1,0 +1,132 @@
+// The H scenario of shared/BENCH.md: each server pinned to core 0, autocannon pinned to core 1, 100 connections,
+// warm-up discarded, peers interleaved across repetitions. Prints req/s, p99, ratios and OS thread counts.
+// BENCH_QUICK=1 for a short run; BENCH_REPS / BENCH_DURATION (seconds) to choose.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { peers } from './server.js';
+
+const quick = process.env['BENCH_QUICK'] === '1';
+const reps = Number(process.env['BENCH_REPS'] ?? (quick ? 1 : 3));
+const duration = Number(process.env['BENCH_DURATION'] ?? (quick ? 3 : 10));
+const warmup = quick ? 1 : 3;
+const connections = 100;
+const server = fileURLToPath(new URL('./server.js', import.meta.url));
+const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+interface Sample {
+  rps: number;
+  /** Server CPU time (user + system) per request, in µs: steadier than req/s when other work shares the machine. */
+  cpu: number;
+  p99: number;
+  threads: [number, number, number];
+  non2xx: number;
+}
+
+const threads = (pid: number): number => readdirSync(`/proc/${pid}/task`).length;
+const ticksPerSecond = 100; // USER_HZ on Linux
+/** CPU seconds (user + system) a process has used so far. */
+const cpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+};
+
+async function startServer(name: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, server, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  return { child, port: (JSON.parse(line) as { port: number }).port };
+}
+
+function load(port: number, seconds: number): Promise<{ rps: number; total: number; p99: number; non2xx: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '1', process.execPath, autocannon, '-c', String(connections), '-d', String(seconds), '-j', `http://127.0.0.1:${port}/hello`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number };
+        resolve({ rps: r.requests.average, total: r.requests.total, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  });
+}
+
+async function fetchJson(port: number, path: string): Promise<Record<string, number>> {
+  return (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as Record<string, number>;
+}
+
+async function measure(name: string): Promise<Sample> {
+  const { child, port } = await startServer(name);
+  try {
+    // Checked before timing: distinct ids per request.
+    const [one, two] = [await fetchJson(port, '/hello'), await fetchJson(port, '/hello')];
+    if (one['id'] === two['id']) throw new Error(`${name}: two requests got the same id`);
+    const before = threads(child.pid!);
+    await load(port, warmup);
+    let during = 0;
+    const sampler = setTimeout(() => (during = threads(child.pid!)), (duration * 1000) / 2);
+    const cpuBefore = cpuSeconds(child.pid!);
+    const result = await load(port, duration);
+    const cpu = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / result.total;
+    clearTimeout(sampler);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the last responses close
+    const after = threads(child.pid!);
+    const stats = await fetchJson(port, '/stats');
+    // The /stats request itself is not served by /hello, so served counts only /hello requests.
+    if (stats['served'] !== stats['disposed']) throw new Error(`${name}: served ${stats['served']} but disposed ${stats['disposed']}`);
+    return { rps: result.rps, cpu, p99: result.p99, threads: [before, during, after], non2xx: result.non2xx + result.errors };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const names = Object.keys(peers);
+const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
+process.stdout.write(`H scenario: GET /hello resolves E in the request scope; ${connections} connections, ${duration}s per run after ${warmup}s warm-up, ${reps} repetition(s), server on core 0, autocannon on core 1.\n`);
+process.stdout.write('Figures are noisy when other work shares the machine; compare ratios within one run only.\n\n');
+for (let rep = 0; rep < reps; rep++) {
+  // Interleave: rotate the order each repetition so no peer always runs on a warmer or cooler machine.
+  const order = names.map((_, i) => names[(i + rep) % names.length]!);
+  for (const name of order) {
+    const sample = await measure(name);
+    samples.get(name)!.push(sample);
+    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(20)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}\n`);
+  }
+}
+
+const summary = names.map((name) => {
+  const list = samples.get(name)!;
+  const rps = list.map((s) => s.rps);
+  return {
+    name,
+    rps: median(rps),
+    spread: `${Math.min(...rps).toFixed(0)}-${Math.max(...rps).toFixed(0)}`,
+    p99: median(list.map((s) => s.p99)),
+    cpu: median(list.map((s) => s.cpu)),
+    threads: list.map((s) => s.threads.join('/')).join(' '),
+    failed: list.reduce((n, s) => n + s.non2xx, 0),
+  };
+});
+const by = (name: string) => summary.find((s) => s.name === name)!;
+const map = by('hand-written Map');
+const awilix = by('@fastify/awilix');
+process.stdout.write(`\n| peer | req/s (median) | spread | p99 ms | vs Map req/s | vs Map p99 | vs awilix req/s | server CPU µs/req | CPU vs Map | threads before/during/after | non-2xx+errors |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n`);
+for (const s of summary) {
+  process.stdout.write(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.spread} | ${s.p99} | ${(s.rps / map.rps).toFixed(2)}x | ${(s.p99 / map.p99).toFixed(2)}x | ${(s.rps / awilix.rps).toFixed(2)}x | ${s.cpu.toFixed(1)} | ${(s.cpu / map.cpu).toFixed(2)}x | ${s.threads} | ${s.failed} |\n`);
+}
+process.stdout.write('\nTargets: loopsafe >= 0.9x the Map scope req/s and >= 1.5x @fastify/awilix, p99 <= 1.2x the Map scope; thread count unchanged.\n');

@@ -1,0 +1,36 @@
+// A server for the shutdown comparison, chosen by argv[2]: /work?ms=N answers after N ms. Prints {"port": n}.
+import fastify, { type FastifyInstance } from 'fastify';
+import { createApp, route } from '../../src/fastify/index.js';
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (query: unknown) => Number((query as { ms?: string }).ms ?? 0);
+
+/** The setups compared, by the name shutdown.ts passes. */
+export const setups: Record<string, () => Promise<FastifyInstance>> = {
+  // fastify with no signal handler: SIGTERM kills the process.
+  'fastify, no handler': async () => {
+    const app = fastify();
+    app.get('/work', async (request) => (await wait(ms(request.query)), { ok: true }));
+    return app;
+  },
+  // The usual hand-written handler: app.close() then exit.
+  'fastify + app.close()': async () => {
+    const app = fastify();
+    app.get('/work', async (request) => (await wait(ms(request.query)), { ok: true }));
+    process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+    return app;
+  },
+  loopsafe: async () =>
+    createApp({
+      providers: [],
+      routes: [route({ method: 'GET', url: '/work', handler: async (_deps, request) => (await wait(ms(request.query)), { ok: true }) })],
+    }),
+};
+
+const name = process.argv[2];
+if (name !== undefined) {
+  const app = await setups[name]!();
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : 0 })}\n`);
+}

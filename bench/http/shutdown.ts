@@ -1,0 +1,76 @@
+// Shutdown under load, on a real socket: keep-alive clients send a steady stream (some requests slow) while other
+// clients keep idle keep-alive sockets open, as Node's default agent does; SIGTERM arrives mid-stream. Counts what
+// each client saw after the signal, how long the process took to exit, and its exit code.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { setups } from './shutdown-server.js';
+
+const script = fileURLToPath(new URL('./shutdown-server.js', import.meta.url));
+const slowMs = 400;
+
+interface Tally {
+  ok: number;
+  s503: number;
+  resets: number;
+  refused: number;
+  other: number;
+}
+
+function request(port: number, path: string, agent: http.Agent): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+}
+
+async function run(name: string): Promise<Record<string, string | number>> {
+  const child = spawn(process.execPath, [script, name], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  const { port } = JSON.parse(line) as { port: number };
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? '?')));
+  const busy = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const idle = new http.Agent({ keepAlive: true });
+  await Promise.all([request(port, '/work', idle), request(port, '/work', idle)]); // two idle keep-alive sockets
+  let signalled = false;
+  const tally: Tally = { ok: 0, s503: 0, resets: 0, refused: 0, other: 0 };
+  const loop = async (i: number) => {
+    for (let n = 0; ; n++) {
+      const result = await request(port, `/work?ms=${(i + n) % 4 === 0 ? slowMs : 5}`, busy);
+      if (signalled) {
+        if (result === 200) tally.ok++;
+        else if (result === 503) tally.s503++;
+        else if (result === 'ECONNRESET' || result === 'EPIPE') tally.resets++;
+        else if (result === 'ECONNREFUSED') tally.refused++;
+        else tally.other++;
+      }
+      if (typeof result === 'string' || (signalled && result === 503)) return;
+    }
+  };
+  const loops = Promise.all(Array.from({ length: 8 }, (_, i) => loop(i)));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const t0 = Date.now();
+  signalled = true;
+  child.kill('SIGTERM');
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('did not exit in 15 s'), 15_000).unref());
+  const code = await Promise.race([exited, timeout]);
+  const took = Date.now() - t0;
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.race([loops, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  busy.destroy();
+  idle.destroy();
+  return { setup: name, ...tally, exit: code, 'exit after ms': took };
+}
+
+process.stdout.write(`Steady keep-alive stream on 8 connections (every 4th request ${slowMs} ms), two idle keep-alive sockets held open, SIGTERM after 1 s.\n`);
+process.stdout.write('Counts are responses seen after the signal. Timings are noisy on a shared machine.\n\n');
+process.stdout.write('| setup | 200 | 503 | resets | refused (new connection) | other | exit | exit after ms |\n|---|---:|---:|---:|---:|---:|---|---:|\n');
+for (const name of Object.keys(setups)) {
+  const r = await run(name);
+  process.stdout.write(`| ${r['setup']} | ${r['ok']} | ${r['s503']} | ${r['resets']} | ${r['refused']} | ${r['other']} | ${r['exit']} | ${r['exit after ms']} |\n`);
+}

@@ -1,0 +1,51 @@
+// The BENCH.md graph (singletons Config/Logger/Clock, supplied RequestId, request-scoped diamond A..E, E disposed).
+import { Registry } from 'prom-client';
+import { createContainer, createThreadMonitor, provide, token, type Container, type ThreadMonitor } from '../../src/index.js';
+
+export const Config = token<{ name: string }>('Config');
+export const Logger = token<{ log(m: string): void }>('Logger');
+export const Clock = token<{ now(): number }>('Clock');
+export const RequestId = token<number>('RequestId');
+export const A = token<{ id: number; config: unknown }>('A');
+export const B = token<{ id: number; logger: unknown }>('B');
+export const C = token<{ a: unknown; config: unknown }>('C');
+export const D = token<{ a: unknown; b: unknown }>('D');
+export const E = token<{ c: { a: unknown }; d: { a: unknown }; logger: unknown }>('E');
+
+/**
+ * Which monitor the container gets: none at all, or one in a mode (`sampling` = mode off plus the sampler,
+ * `metrics` = mode off with a prom-client registry, which counts every factory run).
+ */
+export type Variant = 'none' | 'off' | 'metrics' | 'sampling' | 'warn' | 'throw';
+
+export function monitorFor(variant: Variant): ThreadMonitor | undefined {
+  if (variant === 'none') return undefined;
+  if (variant === 'metrics') return createThreadMonitor({ mode: 'off', metrics: new Registry() });
+  if (variant === 'sampling') return createThreadMonitor({ mode: 'off', sampleIntervalMs: 100 });
+  return createThreadMonitor({ mode: variant });
+}
+
+export function buildGraph(variant: Variant): { container: Container; disposed: () => number } {
+  let disposed = 0;
+  const monitor = monitorFor(variant);
+  const container = createContainer({
+    ...(monitor === undefined ? {} : { observer: monitor }),
+    providers: [
+      provide(Config, { useValue: { name: 'bench' } }),
+      provide(Logger, { useFactory: () => ({ log: (_m: string) => {} }) }),
+      provide(Clock, { useFactory: () => ({ now: () => 0 }) }),
+      provide(RequestId, { supplied: true }),
+      provide(A, { lifetime: 'request', inject: [RequestId, Config], useFactory: (id, config) => ({ id, config }) }),
+      provide(B, { lifetime: 'request', inject: [RequestId, Logger], useFactory: (id, logger) => ({ id, logger }) }),
+      provide(C, { lifetime: 'request', inject: [A, Config], useFactory: (a, config) => ({ a, config }) }),
+      provide(D, { lifetime: 'request', inject: [A, B], useFactory: (a, b) => ({ a, b }) }),
+      provide(E, {
+        lifetime: 'request',
+        inject: [C, D, Logger],
+        useFactory: (c, d, logger) => ({ c, d, logger }),
+        dispose: () => void disposed++,
+      }),
+    ],
+  });
+  return { container, disposed: () => disposed };
+}

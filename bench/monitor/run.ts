@@ -1,0 +1,139 @@
+// npm run bench:monitor [-- --only=m3,inject,http] — the thread monitor's cost: M3 per mode, scenario H off vs sampling.
+// Each (variant, repetition) runs in its own process; variants are interleaved; medians with the spread.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { countThreads } from '../../src/index.js';
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const run = promisify(execFile);
+const reps = Number(process.env.REPS ?? 5);
+const httpReps = Number(process.env.HTTP_REPS ?? 3);
+const seconds = Number(process.env.HTTP_SECONDS ?? 5);
+const pin = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
+const autocannon = fileURLToPath(new URL('../../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+function onCore(core: number, args: string[]): [string, string[]] {
+  return pin ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+/** Median of per-repetition ratios (M3): each variant is compared with the baseline run right beside it. */
+const pairedRatio = (xs: number[], base: number[]): number => median(xs.map((x, i) => x / base[i]!));
+
+async function m3(): Promise<void> {
+  const variants = ['none', 'off', 'metrics', 'warn', 'throw'] as const;
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const v of variants) {
+      const { stdout } = await run(process.execPath, [here('./m3.js'), v, '1']);
+      results.get(v)!.push((JSON.parse(stdout) as { nsPerOp: number }).nsPerOp);
+    }
+  }
+  const base = results.get('none')!;
+  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op`);
+  console.log('| container | median ns/op | spread | vs no monitor (median of paired ratios) |');
+  console.log('|---|---:|---:|---:|');
+  const label = { none: 'no monitor', off: "monitor mode 'off'", metrics: "mode 'off' + prom-client metrics", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    console.log(`| ${label[v]} | ${median(xs).toFixed(0)} | ${spread(xs)} | ${pairedRatio(xs, base).toFixed(2)}x |`);
+  }
+}
+
+async function inject(): Promise<void> {
+  const variants = ['off', 'sampling', 'warn'] as const;
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const v of variants) {
+      const { stdout } = await run(process.execPath, [here('./inject.js'), v, '1']);
+      results.get(v)!.push((JSON.parse(stdout) as { usPerRequest: number }).usPerRequest);
+    }
+  }
+  const base = results.get('off')!;
+  console.log(`\nH in process (fastify app.inject, 100 concurrent per batch, median batch), ${reps} processes each, µs/request`);
+  console.log('| monitor | median µs/request | spread | vs mode off (ratio of medians) |');
+  console.log('|---|---:|---:|---:|');
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    const fmt = (x: number): string => x.toFixed(1);
+    console.log(`| ${label[v]} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} | ${(median(xs) / median(base)).toFixed(3)}x |`);
+  }
+}
+
+async function http(variant: string): Promise<{ rps: number; p99: number; cpuUs: number; served: number; disposed: number; threads: string }> {
+  const [cmd, args] = onCore(0, [process.execPath, here('./server.js'), variant]);
+  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
+  const port = Number((await lines.next()).value);
+  const url = `http://127.0.0.1:${port}/hello`;
+  const cannon = async (duration: number): Promise<{ requests: { average: number }; latency: { p99: number } }> => {
+    const [c, a] = onCore(1, [process.execPath, autocannon, '-c', '100', '-d', String(duration), '-j', url]);
+    const { stdout } = await run(c, a, { maxBuffer: 1 << 24 });
+    return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number } };
+  };
+  await cannon(1); // warm-up, discarded
+  server.kill('SIGUSR2');
+  const mark = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number };
+  const result = await cannon(seconds);
+  server.kill('SIGTERM');
+  const stats = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number; disposed: number; threadsBefore: number; threadsMax: number; threadsAfter: number };
+  await once(server, 'exit');
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpuUs: (stats.cpu - mark.cpu) / (stats.served - mark.served),
+    served: stats.served,
+    disposed: stats.disposed,
+    threads: `${stats.threadsBefore}/${stats.threadsMax}/${stats.threadsAfter}`,
+  };
+}
+
+async function httpScenario(): Promise<void> {
+  const all = ['off', 'sampling', 'warn'] as const;
+  // HTTP_VARIANTS=off,sampling runs more pairs in the same time when only the sampling ratio is wanted.
+  const wanted = (process.env.HTTP_VARIANTS ?? all.join(',')).split(',');
+  const variants = all.filter((v) => v === 'off' || wanted.includes(v));
+  const results = new Map<string, Awaited<ReturnType<typeof http>>[]>(variants.map((v) => [v, []]));
+  for (let r = 0; r < httpReps; r++) for (const v of variants) results.get(v)!.push(await http(v));
+  const base = results.get('off')!.map((x) => x.rps);
+  console.log(`\nHTTP: fastify on core 0${pin ? '' : ' (taskset missing: not pinned)'}, autocannon -c 100 on core 1, ${seconds} s after 1 s warm-up, ${httpReps} runs each`);
+  console.log('| monitor | server CPU µs/request (median) | vs mode off | median req/s | spread | vs mode off | p99 ms | threads before/max/after | disposed = served |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  const baseCpu = results.get('off')!.map((x) => x.cpuUs);
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  for (const v of variants) {
+    const xs = results.get(v)!;
+    const rps = xs.map((x) => x.rps);
+    if (xs.length === 0) continue;
+    const ok = xs.every((x) => x.disposed === x.served);
+    const cpuUs = xs.map((x) => x.cpuUs);
+    const threads = [...new Set(xs.map((x) => x.threads))].join(', ');
+    console.log(`| ${label[v]} | ${median(cpuUs).toFixed(1)} | ${(median(cpuUs) / median(baseCpu)).toFixed(3)}x | ${median(rps).toFixed(0)} | ${spread(rps)} | ${(median(rps) / median(base)).toFixed(3)}x | ${median(xs.map((x) => x.p99))} | ${threads} | ${ok} |`);
+  }
+}
+
+/** The sampler's whole per-tick work is one thread-count read: its cost over the interval bounds its overhead. */
+function samplerCost(): void {
+  for (let i = 0; i < 200; i++) countThreads(); // warm-up
+  const n = 5000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) countThreads();
+  const us = Number(process.hrtime.bigint() - start) / n / 1000;
+  console.log(`\nSampler: one OS thread-count read (readdirSync /proc/self/task) takes ${us.toFixed(1)} µs on the main thread,`);
+  for (const interval of [100, 1000, 10_000]) {
+    console.log(`  every ${interval} ms that is ${((us / 1000 / interval) * 100).toFixed(4)}% of one core`);
+  }
+}
+
+console.log(`loopsafe thread monitor benchmark, Node ${process.version}`);
+samplerCost();
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+if (only === undefined || only.includes('m3')) await m3();
+if (only === undefined || only.includes('inject')) await inject();
+if (only === undefined || only.includes('http')) await httpScenario();

@@ -1,0 +1,56 @@
+import { LoopsafeError } from './base.js';
+
+/**
+ * A route or controller declaration is malformed: a controller class without `@Controller()`, a handler that is
+ * not a function, a parameter with two decorators, an unknown HTTP method. Reported inside the boot's `BootError`.
+ */
+export class RouteDeclarationError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID`. */
+  static readonly code = 'LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_ROUTE_INVALID`. */
+  readonly code = RouteDeclarationError.code;
+  /** The class name, kept through minification. */
+  override name = 'RouteDeclarationError' as const;
+  /** The route or controller, for example `UsersController.get` or `GET /users/:id`. */
+  readonly route: string;
+
+  constructor(route: string, detail: string, fix: string) {
+    super(`${detail} in ${route}. ${fix}`);
+    this.route = route;
+  }
+}
+
+/**
+ * A graceful shutdown had to cut requests short: the drain timeout passed, or a second signal arrived.
+ * It is logged (never thrown) with `running`, the requests that were still in flight.
+ */
+export class ShutdownForcedError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`. */
+  static readonly code = 'LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`. */
+  readonly code = ShutdownForcedError.code;
+  /** The class name, kept through minification. */
+  override name = 'ShutdownForcedError' as const;
+  /** The requests still in flight when the drain was cut, as `METHOD url`. */
+  readonly running: readonly string[];
+
+  constructor(reason: string, running: readonly string[]) {
+    const list = running.length === 0 ? 'no request was still running' : `still running: ${running.join(', ')}`;
+    super(`Shutdown forced by ${reason}; ${list}. Raise shutdown.timeout, or make those handlers finish sooner (abort slow work on shutdown).`);
+    this.running = running;
+  }
+}
+
+/** `request.di` was read before the loopsafe plugin's `onRequest` hook ran for that request. */
+export class RequestScopeUnavailableError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE`. */
+  static readonly code = 'LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_SCOPE_UNAVAILABLE`. */
+  readonly code = RequestScopeUnavailableError.code;
+  /** The class name, kept through minification. */
+  override name = 'RequestScopeUnavailableError' as const;
+
+  constructor(url: string) {
+    super(`request.di was read for ${url} before the loopsafe plugin's onRequest hook ran. Register loopsafePlugin before the hooks that use request.di (createApp does), or read it from a later hook.`);
+  }
+}

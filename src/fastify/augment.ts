@@ -1,0 +1,18 @@
+import type { Container } from '../container/container.js';
+import type { Scope } from '../scopes/scope.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The loopsafe container of this app (set by the loopsafe plugin). */
+    di: Container;
+  }
+  interface FastifyRequest {
+    /**
+     * This request's scope (set by the loopsafe plugin). It is created on first use and disposed exactly once
+     * when the response is sent, the client aborts, or the handler fails.
+     */
+    readonly di: Scope;
+  }
+}
+
+export {};

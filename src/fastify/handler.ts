@@ -1,0 +1,95 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ResolutionPathError } from '../errors/base.js';
+import { DisposedError } from '../errors/container.js';
+import { SINGLETON, type Plan } from '../resolution/plan.js';
+import { get, type RootSite, type Site } from '../resolution/resolve.js';
+import type { Lease, RequestScopes } from './request-scope.js';
+
+/** Calls the user's handler with the resolved dependencies (a function route's handler, or a controller method). */
+export type Invoke = (deps: unknown[], request: FastifyRequest, reply: FastifyReply) => unknown;
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+/**
+ * The fastify handler of one compiled route. `plan` is the route's synthetic provider, checked at boot with the
+ * rest of the graph; per request its dependencies are resolved one by one in the request's scope, so when they
+ * are all built there is no await and no allocation beyond the argument list. The scope is held while the handler
+ * runs, so a client abort cannot dispose it underneath.
+ */
+export function routeHandler(scopes: RequestScopes, plan: Plan, invoke: Invoke): Handler {
+  const deps = plan.deps;
+  const name = plan.name;
+  return function loopsafeRoute(request, reply) {
+    const lease = scopes.hold(request, reply);
+    let result: unknown;
+    try {
+      const scope = lease.scope;
+      if (scope.stack.closed) throw new DisposedError('scope', `resolve ${name}`);
+      const values = resolveAll(deps, scope, name);
+      result = values instanceof Promise ? afterDeps(values, invoke, request, reply) : invoke(values, request, reply);
+    } catch (error) {
+      scopes.unhold(lease);
+      throw error;
+    }
+    if (result instanceof Promise) return settle(scopes, lease, result);
+    scopes.unhold(lease);
+    return result;
+  };
+}
+
+/** True when the route needs nothing request-scoped: its dependencies are all singletons (or values). */
+export function needsNoScope(plan: Plan): boolean {
+  return plan.deps.every((dep) => dep === undefined || dep.lt === SINGLETON);
+}
+
+/**
+ * The fastify handler of a route whose dependencies are all singletons: they resolve at the container, so the
+ * request gets no scope at all unless something else touches `request.di`.
+ */
+export function singletonRouteHandler(root: RootSite, plan: Plan, invoke: Invoke): Handler {
+  const deps = plan.deps;
+  const name = plan.name;
+  return function loopsafeRoute(request, reply) {
+    const values = resolveAll(deps, root, name);
+    return values instanceof Promise ? afterDeps(values, invoke, request, reply) : invoke(values, request, reply);
+  };
+}
+
+/** The dependencies' values, or a promise of them when one is still being built; errors name the route first. */
+function resolveAll(deps: readonly (Plan | undefined)[], site: Site, name: string): unknown[] | Promise<unknown[]> {
+  const n = deps.length;
+  const values = new Array<unknown>(n);
+  let waiting = false;
+  for (let i = 0; i < n; i++) {
+    const dep = deps[i];
+    if (dep === undefined) continue; // an optional dependency nobody provides
+    let value: unknown;
+    try {
+      value = get(dep, site, undefined);
+    } catch (error) {
+      throw withRoute(error, name);
+    }
+    if (value instanceof Promise) waiting = true;
+    values[i] = value;
+  }
+  if (!waiting) return values;
+  return Promise.all(values).then(undefined, (error: unknown) => {
+    throw withRoute(error, name);
+  });
+}
+
+function withRoute(error: unknown, name: string): unknown {
+  return error instanceof ResolutionPathError ? error.withParent(name) : error;
+}
+
+async function afterDeps(deps: Promise<unknown[]>, invoke: Invoke, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  return invoke(await deps, request, reply);
+}
+
+async function settle(scopes: RequestScopes, lease: Lease, result: Promise<unknown>): Promise<unknown> {
+  try {
+    return await result;
+  } finally {
+    scopes.unhold(lease);
+  }
+}

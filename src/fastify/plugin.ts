@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Container } from '../container/container.js';
+import type { Dep } from '../container/provider.js';
+import type { LoopsafeError } from '../errors/base.js';
+import { BootError, InvalidOptionError } from '../errors/container.js';
+import { RequestScopeUnavailableError } from '../errors/fastify.js';
+import type { Plan } from '../resolution/plan.js';
+import type { RootSite } from '../resolution/resolve.js';
+import type { Class, Key } from '../tokens.js';
+import './augment.js';
+import { compileRoutes } from './compile.js';
+import { ConnectionDrain } from './drain.js';
+import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
+import { kLease, RequestScopes } from './request-scope.js';
+import type { RouteDeclaration } from './route.js';
+import { handleSignals, type ShutdownOptions } from './shutdown.js';
+import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
+
+/** Options of {@link loopsafePlugin}. */
+export interface LoopsafePluginOptions {
+  /**
+   * The container, not yet booted: the plugin registers the request and reply tokens and one provider per route,
+   * checks the whole graph, then boots it. It becomes `app.di` and is disposed when the app closes.
+   */
+  container: Container;
+  /** Classes decorated with `@Controller()`. */
+  controllers?: readonly Class<unknown>[];
+  /** Routes declared with `route()`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  routes?: readonly RouteDeclaration<readonly Dep[], any>[];
+  /**
+   * The graceful drain on `app.close()` and the signals that start it; `false` keeps the drain's defaults and
+   * installs no signal handler.
+   * @default {}
+   */
+  shutdown?: ShutdownOptions | false;
+}
+
+const kReply = Symbol('loopsafe.reply');
+type Linked = FastifyRequest & { [kReply]: FastifyReply | null };
+
+/** Lets `request.di` find the reply: a request does not reference its reply in fastify. */
+function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  (request as Linked)[kReply] = reply;
+  done();
+}
+
+async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): Promise<void> {
+  const { container } = options;
+  if (typeof container !== 'object' || container === null || typeof container.createScope !== 'function') {
+    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container from createContainer()', container);
+  }
+  const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
+  const signals = options.shutdown === false ? [] : (shutdown.signals ?? ['SIGTERM', 'SIGINT']);
+  const timeout = shutdown.timeout ?? 10_000;
+  const idleGrace = shutdown.idleGrace ?? 100;
+  const exit = shutdown.exit ?? true;
+  if (!Array.isArray(signals)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'an array of signal names', signals);
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.timeout', 'a number of milliseconds > 0', timeout);
+  if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
+
+  // Check everything before anything is built: the app's providers, every controller and every route handler.
+  const problems: LoopsafeError[] = [];
+  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
+  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
+  const routes = compileRoutes(container, options.controllers ?? [], options.routes ?? [], problems);
+  try {
+    container.check();
+  } catch (error) {
+    if (!(error instanceof BootError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new BootError(problems);
+  try {
+    await container.boot();
+  } catch (error) {
+    // Eager singletons built before the failure are disposed; nothing outlives a failed boot.
+    await container.dispose().catch((failure: unknown) => app.log.error({ err: failure }, 'loopsafe: disposing after a failed boot failed'));
+    throw error;
+  }
+
+  const scopes = new RequestScopes(container);
+  app.decorate('di', container);
+  app.decorateRequest(kLease, null);
+  app.decorateRequest(kReply, null);
+  app.decorateRequest('di', {
+    getter(this: FastifyRequest) {
+      const reply = (this as Linked)[kReply];
+      if (reply === null) throw new RequestScopeUnavailableError(this.url);
+      return scopes.scopeOf(this, reply);
+    },
+  });
+  app.addHook('onRequest', linkReply);
+
+  const plans = container as unknown as { planOf(key: Key): Plan };
+  for (const r of routes) {
+    const plan = plans.planOf(r.key);
+    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+    app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
+  }
+
+  const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });
+  let disposalFailed = false;
+  const unlisten = signals.length === 0 ? () => {} : handleSignals(app, drain, signals, exit, () => disposalFailed);
+  app.addHook('preClose', function startDrain(done) {
+    drain.start();
+    done();
+  });
+  app.addHook('onClose', async function disposeContainer() {
+    unlisten();
+    // The server has closed every connection; scopes still disposing (or held by a handler an abort left
+    // running) finish before any singleton they may use is disposed.
+    await drain.within(scopes.whenIdle());
+    drain.stop();
+    try {
+      await container.dispose();
+    } catch (error) {
+      disposalFailed = true;
+      app.log.error({ err: error }, 'loopsafe: disposing the container failed');
+    }
+  });
+}
+
+/**
+ * The loopsafe Fastify plugin, for apps that build their own fastify instance (`createApp()` registers it for you).
+ *
+ * ```ts
+ * const app = fastify({ return503OnClosing: false });
+ * await app.register(loopsafePlugin, { container: createContainer({ providers }), routes: [getUser] });
+ * app.get('/health', async (request) => (await request.di.resolve(Health)).check());
+ * ```
+ *
+ * `app.di` is the container; `request.di` is the request's scope, created on first use with the request and reply
+ * supplied (`FastifyRequestToken`, `FastifyReplyToken`) and disposed exactly once. Pass `return503OnClosing: false`
+ * to fastify so requests arriving on open connections during the drain are served rather than refused.
+ */
+export const loopsafePlugin: FastifyPluginAsync<LoopsafePluginOptions> = fp(loopsafe, { fastify: '5.x', name: 'loopsafe' });
+

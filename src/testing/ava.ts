@@ -1,0 +1,31 @@
+import { checkThreadLeaks, type LeakCheckOptions } from './check.js';
+import { formatLeakReport, type LeakReport } from './report.js';
+
+/** The part of ava's `t` the sugar uses (any runner with the same shape works). */
+export interface AssertionContext {
+  /** The test's title, put at the top of the report. */
+  readonly title: string;
+  /** Record a passing assertion. */
+  pass(message?: string): void;
+  /** Fail the test with a message. */
+  fail(message?: string): void;
+}
+
+/**
+ * ava sugar for {@link checkThreadLeaks}: runs `block`, then passes or fails `t` with the readable report, and
+ * returns the report. Use it in `test.serial`, with `"workerThreads": false` in ava's config.
+ *
+ * ```ts
+ * test.serial('booting and closing the app leaks nothing', (t) =>
+ *   noThreadLeaks(t, async () => {
+ *     const app = await buildApp();
+ *     await app.close();
+ *   }));
+ * ```
+ */
+export async function noThreadLeaks(t: AssertionContext, block: () => unknown, options: LeakCheckOptions = {}): Promise<LeakReport> {
+  const report = await checkThreadLeaks(block, { title: t.title, ...options });
+  if (report.ok) t.pass();
+  else t.fail(formatLeakReport(report));
+  return report;
+}

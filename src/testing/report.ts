@@ -1,0 +1,89 @@
+import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import { formatSite } from '../threads/site.js';
+import { FIX_HINT } from '../threads/work.js';
+import type { HandleFinding } from './handles.js';
+import type { WorkerFinding } from './workers.js';
+
+/** What a thread-leak check saw. `ok` is the verdict; the rest says why, as data tests can assert on. */
+export interface LeakReport {
+  /** The test's title, when the ava sugar or the `title` option gave one. */
+  readonly title: string | undefined;
+  /** True when nothing leaked. */
+  readonly ok: boolean;
+  /** OS threads before and after the block (after settling), or `undefined` where they cannot be counted. */
+  readonly threads: ThreadCounts | undefined;
+  /** Thread-pool work and Workers attributed to a provider's factory. Any entry fails the check. */
+  readonly offloads: readonly OffloadFinding[];
+  /** Every Worker started in the block. One still running, or started by a factory, fails the check. */
+  readonly workers: readonly WorkerFinding[];
+  /** Handles the block opened that are still open and keep the process alive. Any entry fails the check. */
+  readonly handles: readonly HandleFinding[];
+  /** Handles the block opened that are still open but unref'd (keep-alive sockets, unref'd timers). Listed only. */
+  readonly unrefHandles: readonly HandleFinding[];
+  /** Factories over a monitor's loop-block budget. Listed only. */
+  readonly loopBlocks: readonly LoopBlockFinding[];
+  /** What the check could not see, so that silence is never ambiguous. */
+  readonly notChecked: readonly string[];
+  /** How long the check waited after the block for threads and handles to finish closing, in ms. */
+  readonly settledMs: number;
+  /** Facts that change the verdict. */
+  readonly environment: LeakEnvironment;
+}
+
+/** OS threads around a leak-check block. */
+export interface ThreadCounts {
+  /** Threads before the block (after starting the pool). */
+  readonly before: number;
+  /** Threads after the block, once settled. */
+  readonly after: number;
+  /** Names of the threads that were not there before (data only: Node 20 names every thread `node`). */
+  readonly added: readonly string[] | undefined;
+}
+
+/** Facts about the process that change what a leak check can see. */
+export interface LeakEnvironment {
+  /** `process.version`. */
+  readonly node: string;
+  /** `process.platform`. */
+  readonly platform: string;
+  /** Whether thread names could be read. */
+  readonly threadNames: boolean;
+}
+
+const where = (path: readonly string[] | undefined): string => (path === undefined ? 'test code' : path.join(' > '));
+
+/** The report as text: one line per finding, grouped by kind, repeats collapsed, then the fixes. @internal */
+export function formatLeakReport(report: LeakReport): string {
+  const lines = [`Thread-leak check ${report.ok ? 'passed' : 'failed'}${report.title === undefined ? '' : `: "${report.title}"`}`];
+  const t = report.threads;
+  if (t !== undefined) {
+    const added = t.added !== undefined && t.added.length > 0 ? `; new: ${t.added.join(', ')}` : '';
+    lines.push(`  OS threads: ${t.before} before, ${t.after} after${t.after > t.before ? ` (+${t.after - t.before}${added})` : ''}`);
+  }
+  section(lines, 'Thread-pool work and Workers started by a factory', report.offloads.map((o) =>
+    `${o.kind} (${o.type}) in ${where(o.path)} ${formatSite(o.site)}${o.phase === 'after' ? ', after the factory settled' : ''}`));
+  const workers = report.workers.filter((w) => !w.exited || w.path !== undefined);
+  section(lines, 'Worker threads', workers.map((w) =>
+    `Worker #${w.threadId} ${w.exited ? 'started and exited' : 'still running'} in ${where(w.path)} ${formatSite(w.site)}`));
+  section(lines, 'Open handles', report.handles.map((h) => `${h.type} opened in ${where(h.path)} ${formatSite(h.site)}`));
+  section(lines, "Unref'd handles still open (not failing)", report.unrefHandles.map((h) => `${h.type} opened in ${where(h.path)} ${formatSite(h.site)}`));
+  section(lines, 'Loop blocks (not failing)', report.loopBlocks.map((b) => `${where(b.path)} held the loop ${b.ms.toFixed(1)} ms (budget ${b.budgetMs} ms)`));
+  const fixes = new Set<string>();
+  for (const o of report.offloads) fixes.add(`${o.kind}: ${FIX_HINT[o.kind]}`);
+  if (workers.some((w) => !w.exited)) fixes.add('workers: await worker.terminate() (or let it exit) before the block ends');
+  if (report.handles.length > 0) fixes.add('handles: close what the block opened before it ends (clearInterval, server.close(), await app.close(), await container.dispose())');
+  if (t !== undefined && t.after > t.before && workers.length === 0) fixes.add('threads: something started native threads; see the new thread names above');
+  section(lines, 'How to fix', [...fixes], false);
+  section(lines, 'Not checked', [...report.notChecked], false);
+  const env = report.environment;
+  lines.push(`  Environment: Node ${env.node} on ${env.platform}; thread names ${env.threadNames ? 'available' : 'unavailable'}; settled in ${report.settledMs} ms`);
+  return lines.join('\n');
+}
+
+function section(lines: string[], title: string, items: string[], collapse = true): void {
+  if (items.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  lines.push(`  ${title} (${items.length}):`);
+  for (const [item, n] of collapse ? counts : items.map((i) => [i, 1] as const)) lines.push(`    - ${item}${n > 1 ? ` (x${n})` : ''}`);
+}

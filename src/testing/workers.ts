@@ -1,0 +1,63 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Worker } from 'node:worker_threads';
+import { runStorage } from '../threads/context.js';
+import { captureSite, type SourceSite } from '../threads/site.js';
+
+/** A Worker thread started during a block. */
+export interface WorkerFinding {
+  /** The Worker's thread id. */
+  readonly threadId: number;
+  /** The provider path when a factory started it; `undefined` for test code. */
+  readonly path: readonly string[] | undefined;
+  /** Where it was started. */
+  readonly site: SourceSite;
+  /** True when it had exited by the time the check ended. */
+  readonly exited: boolean;
+}
+
+interface Entry {
+  threadId: number;
+  path: readonly string[] | undefined;
+  site: SourceSite;
+  exited: boolean;
+}
+
+/**
+ * Hears every Worker started while it listens, from the `worker_threads` diagnostics channel: a running Worker is
+ * invisible to handle lists, and one that starts and exits inside the block leaves the thread count unchanged. @internal
+ */
+export class WorkerTracker {
+  readonly #entries: Entry[] = [];
+  #listening = false;
+  readonly #onWorker = (message: unknown): void => {
+    if (!this.#listening) return;
+    const worker = (message as { worker: Worker }).worker;
+    const entry: Entry = { threadId: worker.threadId, path: runStorage.getStore()?.path, site: captureSite(), exited: false };
+    worker.once('exit', () => {
+      entry.exited = true;
+    });
+    this.#entries.push(entry);
+  };
+
+  start(): void {
+    this.#listening = true;
+    subscribe('worker_threads', this.#onWorker);
+  }
+
+  stopRecording(): void {
+    this.#listening = false;
+  }
+
+  running(): number {
+    return this.#entries.filter((e) => !e.exited).length;
+  }
+
+  findings(): WorkerFinding[] {
+    return this.#entries.map((e) => ({ ...e }));
+  }
+
+  stop(): void {
+    this.#listening = false;
+    unsubscribe('worker_threads', this.#onWorker);
+  }
+}

@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ResolutionTrail } from '../resolution/observer.js';
+import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+
+/** Who hears about one factory run's findings. @internal */
+export interface RunOwner {
+  offload(run: FactoryRun, finding: OffloadFinding): void;
+}
+
+/**
+ * One factory run, as the async store of everything it starts. `settled` flips when the factory returns (sync) or
+ * its promise settles, so work started later in its context is told apart. @internal
+ */
+export class FactoryRun {
+  settled = false;
+  /** Findings noticed while the factory was running, for throw mode. */
+  offloads: OffloadFinding[] | undefined;
+  loopBlock: LoopBlockFinding | undefined;
+  #path: readonly string[] | undefined;
+
+  constructor(
+    readonly trail: ResolutionTrail,
+    readonly owner: RunOwner,
+    readonly captureStacks: boolean,
+  ) {}
+
+  /** The provider path, computed on first need (only when something was found). */
+  get path(): readonly string[] {
+    if (this.#path === undefined) {
+      const names: string[] = [];
+      for (let t: ResolutionTrail | undefined = this.trail; t !== undefined; t = t.parent) names.push(t.name);
+      this.#path = names.reverse();
+    }
+    return this.#path;
+  }
+}
+
+/** The factory run the current code belongs to, across awaits, timers and callbacks. @internal */
+export const runStorage = new AsyncLocalStorage<FactoryRun>();
