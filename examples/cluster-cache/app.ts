@@ -1,9 +1,10 @@
 // The app every worker runs. It must do nothing at import time: the primary imports it too, to check the graph.
 // Set CACHE_URL=redis://... to share the cache between workers (and machines); without it each worker has its own
 // memory cache. Only configuration changes; the code below does not.
-import fastify from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CacheToken, createContainer, defineClusterApp, provide, provideCache, token, type Cache } from '../../src/index.js';
+import { CacheToken, defineClusterApp, provide, provideCache, token, type Cache } from '../../src/index.js';
+import { createApp, route } from '../../src/fastify/index.js';
 
 interface Prices {
   /** The price of a SKU: expensive to compute, so it is cached for everyone. */
@@ -28,18 +29,20 @@ export const providers = [
   }),
 ];
 
+/** `GET /price/:sku`: the price, from the shared cache when any worker computed it before. */
+const price = route({
+  method: 'GET',
+  url: '/price/:sku',
+  inject: [Prices, Worker],
+  handler: async ([prices, worker], request: FastifyRequest<{ Params: { sku: string } }>) => ({
+    servedBy: worker,
+    ...(await prices.priceOf(request.params.sku)),
+  }),
+});
+
 export default defineClusterApp({
   providers,
-  build: ({ worker }) => {
-    // Each worker has its own container (a process has its own memory); the cache is what they share.
-    const container = createContainer({ providers, overrides: [provide(Worker, { useValue: worker })] });
-    const app = fastify();
-    app.addHook('onReady', () => container.boot());
-    app.addHook('onClose', () => container.dispose());
-    app.get<{ Params: { sku: string } }>('/price/:sku', async (request) => {
-      const prices = await container.resolve(Prices);
-      return { servedBy: worker, ...(await prices.priceOf(request.params.sku)) };
-    });
-    return app;
-  },
+  // Each worker has its own container (a process has its own memory); the cache is what they share. The cluster
+  // owns the signals, so the app installs none (shutdown: false); app.close() still drains and disposes.
+  build: ({ worker }) => createApp({ providers, overrides: [provide(Worker, { useValue: worker })], routes: [price], shutdown: false }),
 });
