@@ -1,9 +1,10 @@
-// The H scenario of BENCH.md as a cluster app: GET /hello resolves E (a five-service request-scoped diamond) in
-// the request's scope and answers {"id": n}; the scope is disposed after the response. Wired by hand on plain
-// Fastify, so this bench measures the cluster, not a particular Fastify integration.
-import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+// The H scenario of BENCH.md as a cluster app built with createApp(): GET /hello resolves E (a five-service
+// request-scoped diamond) in the request's scope and answers {"id": n}; the scope is disposed after the response.
+// GET /slow?ms= waits before answering, for the shutdown comparison.
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createContainer, defineClusterApp, provide, token, type Scope } from '../../src/index.js';
+import { defineClusterApp, provide, token } from '../../src/index.js';
+import { createApp, route } from '../../src/fastify/index.js';
 
 class Config { readonly name = 'bench'; }
 class Logger { log(_m: string): void {} }
@@ -18,46 +19,34 @@ class E {
   constructor(readonly c: C, readonly d: D, readonly logger: Logger) {}
   dispose(): void { E.disposed++; }
 }
-class Handler { constructor(readonly config: Config, readonly logger: Logger, readonly clock: Clock) {} }
 
+let next = 0;
 export const providers = [
   provide(Config, { useClass: Config, inject: [] }),
   provide(Logger, { useClass: Logger, inject: [] }),
   provide(Clock, { useClass: Clock, inject: [] }),
-  provide(RequestId, { supplied: true }),
+  provide(RequestId, { lifetime: 'request', useFactory: () => ++next }),
   provide(A, { lifetime: 'request', useClass: A, inject: [RequestId, Config] }),
   provide(B, { lifetime: 'request', useClass: B, inject: [RequestId, Logger] }),
   provide(C, { lifetime: 'request', useClass: C, inject: [A, Config] }),
   provide(D, { lifetime: 'request', useClass: D, inject: [A, B] }),
   provide(E, { lifetime: 'request', useClass: E, inject: [C, D, Logger], dispose: (e: E) => e.dispose() }),
-  provide(Handler, { lifetime: 'transient', useClass: Handler, inject: [Config, Logger, Clock] }),
 ];
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    scope: Scope | null;
-  }
+const routes = [
+  route({ method: 'GET', url: '/hello', inject: [E], handler: ([e]) => ({ id: e.c.a.id }) }),
+  route({
+    method: 'GET', url: '/slow', inject: [E],
+    handler: async ([e], request: FastifyRequest<{ Querystring: { ms?: string } }>) => {
+      await sleep(Number(request.query.ms ?? 500));
+      return { id: e.c.a.id };
+    },
+  }),
+];
+
+/** The H app, ready, not listening. */
+export function buildApp(fastify: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  return createApp({ providers, routes, fastify, shutdown: false });
 }
 
-/** The H app, not listening; `/slow?ms=` waits before answering, for the shutdown comparison. */
-export function buildApp(options: FastifyServerOptions = {}): FastifyInstance {
-  const container = createContainer({ providers });
-  const app = fastify(options);
-  let ids = 0;
-  app.decorateRequest('scope', null);
-  app.addHook('onRequest', async (request) => {
-    request.scope = container.createScope().supply(RequestId, ++ids);
-  });
-  app.addHook('onResponse', async (request) => {
-    await request.scope?.dispose();
-  });
-  app.addHook('onClose', () => container.dispose());
-  app.get('/hello', async (request) => ({ id: (await request.scope!.resolve(E)).c.a.id }));
-  app.get<{ Querystring: { ms?: string } }>('/slow', async (request) => {
-    await sleep(Number(request.query.ms ?? 500));
-    return { id: (await request.scope!.resolve(E)).c.a.id };
-  });
-  return app;
-}
-
-export default defineClusterApp({ providers, build: () => buildApp({ return503OnClosing: false }) });
+export default defineClusterApp({ providers, build: () => buildApp() });

@@ -21,7 +21,8 @@ if (cluster.isPrimary) {
     process.exit(0);
   });
 } else {
-  const app = buildApp();
+  // Fastify's defaults (return503OnClosing), as a hand-written server would have them.
+  const app = await buildApp({ return503OnClosing: true });
   await app.listen({ port, host: '127.0.0.1' });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }

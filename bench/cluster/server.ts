@@ -9,7 +9,7 @@ if (mode === 'cluster') {
   const pids = server.workers().map((w) => w.pid);
   process.stdout.write(`${JSON.stringify({ port: server.port, pids })}\n`);
 } else {
-  const app = buildApp();
+  const app = await buildApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : 0, pids: [process.pid] })}\n`);
