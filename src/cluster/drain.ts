@@ -52,6 +52,10 @@ export class ConnectionTracker {
     server._connections++;
     (socket as Socket & { server: Server; _server: Server }).server = server;
     (socket as Socket & { _server: Server })._server = server;
+    // The socket options net.Server applies to the connections it accepts (http.Server turns noDelay on).
+    const options = server as Server & { noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number };
+    if (options.noDelay !== false) socket.setNoDelay(true);
+    if (options.keepAlive === true) socket.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
     const conn: Conn = { responses: new Set(), served: 0, grace: undefined };
     this.#conns.set(socket, conn);
     socket.once('close', () => {
