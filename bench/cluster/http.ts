@@ -47,7 +47,7 @@ async function once_(cpus: string, args: string[], seconds: number): Promise<{ r
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const { port, pids } = JSON.parse(line) as { port: number; pids: number[] };
   const url = `http://127.0.0.1:${port}/hello`;
-  await cannon(url, 1); // warm-up, discarded
+  await cannon(url, 3); // warm-up, discarded: a worker's JIT needs a few seconds, like any process
   const result = await cannon(url, seconds);
   const rss = pids.map(rssMb);
   const primaryRss = args[0] === 'cluster' ? rssMb(child.pid!) : 0;
