@@ -21,3 +21,25 @@ export type { SourceSite } from './threads/site.js';
 export type { WorkKind } from './threads/work.js';
 export type { MetricsRegistry } from './threads/metrics.js';
 export { ThreadOffloadError, LoopBlockedError, ThreadCountUnsupportedError } from './errors/threads.js';
+export { createCache } from './cache/create.js';
+export { provideCache, CacheToken } from './cache/provide.js';
+export { jsonSerializer, type CacheSerializer } from './cache/serialize.js';
+export type {
+  Cache, CacheLoader, CacheSetOptions, CacheOptions, RedisCacheOptions, CacheBackend, CacheUnavailablePolicy,
+} from './cache/cache.js';
+export {
+  CacheSerializationError, CacheDecodeError, CacheUnavailableError, CacheBackendMissingError, CacheClosedError,
+} from './errors/cache.js';
+export { serveCluster } from './cluster/primary.js';
+export type { ClusterServer, WorkerInfo, WorkerThreads } from './cluster/server.js';
+export {
+  defineClusterApp, type ClusterApp, type ClusterAppDefinition, type ClusterServable, type WorkerContext,
+} from './cluster/app.js';
+export type { ClusterOptions } from './cluster/options.js';
+export type { RestartOptions } from './cluster/restart.js';
+export type {
+  ClusterEvent, ListeningEvent, WorkerReadyEvent, WorkerExitEvent, WorkerRestartEvent, ShutdownEvent, StoppedEvent,
+} from './cluster/events.js';
+export {
+  ClusterAppError, ClusterWorkerFailedError, ClusterCrashLoopError, ClusterShutdownTimeoutError, type BusyWorker,
+} from './errors/cluster.js';
