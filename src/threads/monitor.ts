@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '../errors/container.js';
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
 import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
+import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
@@ -160,7 +161,7 @@ class Monitor implements ThreadMonitor, RunOwner {
       const over = overBudget(watch, budget);
       if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
     }
-    if (!(result instanceof Promise) && !isThenable(result)) {
+    if (!isThenable(result)) {
       run.settled = true;
       this.#verdict(run);
       return result;
@@ -241,8 +242,4 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.#warned.size < 1000) this.#warned.add(key);
     process.emitWarning(message, { type: 'LoopsafeWarning', code });
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
