@@ -3,7 +3,7 @@ import {
   DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError, SuppliedValueMissingError,
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
-import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
@@ -150,7 +150,7 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
     throw failed(plan, error);
   }
   // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
-  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), trail);
   track(plan, site, result);
   return result;
 }
@@ -210,7 +210,7 @@ function invoke(plan: Plan, a: unknown[]): unknown {
   }
 }
 
-function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unknown> {
+function settle(plan: Plan, site: Site, promise: Promise<unknown>, trail?: ResolutionTrail): Promise<unknown> {
   const timed = plan.timeout > 0 ? withTimeout(plan, promise) : promise;
   return timed.then(
     (value) => {
@@ -218,7 +218,9 @@ function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unkn
       return value;
     },
     (error: unknown) => {
-      throw failed(plan, error);
+      // The observer may add what it saw during the run to an error it did not raise (a timeout).
+      const observer = trail === undefined ? undefined : site.root.observer;
+      throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
     },
   );
 }
@@ -262,7 +264,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 function failed(plan: Plan, error: unknown): LoopsafeError {
   if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
   if (error instanceof DisposedError) return error;
-  if (isVerdict(plan, error)) return error;
+  if (isVerdict(plan, error)) {
+    discardRejected(plan, error);
+    return error;
+  }
   return new ProviderFailedError([plan.name], error);
 }
 
@@ -274,6 +279,15 @@ function isVerdict(plan: Plan, error: unknown): error is ResolutionPathError {
     error.path.length === 1 &&
     error.path[0] === plan.name
   );
+}
+
+/** An observer rejected an instance its factory built: dispose it as its scope would have, so nothing it runs leaks. */
+function discardRejected(plan: Plan, verdict: ResolutionPathError): void {
+  const holder = verdict as unknown as Record<symbol, unknown>;
+  const instance = holder[REJECTED_INSTANCE];
+  delete holder[REJECTED_INSTANCE]; // the error may be kept (logged, cached by a caller); the instance must not be
+  if (instance === undefined || (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance)))) return;
+  disposeNow(plan.name, instance, plan.disposer, 'rejected instance').catch(ignore);
 }
 
 /** A dependency's failure seen from `plan`: the same error, its path one provider longer. */
