@@ -73,8 +73,9 @@ export const FIX_HINT: Readonly<Record<WorkKind, string>> = {
  * configure it, build it at boot under an `allow` rule, or call it outside the factory. @internal
  */
 export function libraryHint(pkg: string): string {
-  return `the work starts inside the package ${pkg}: look for an option of ${pkg} that turns it off, create the ` +
-    `${pkg} client outside resolution and inject it, or allow it for this provider with the monitor's \`allow\` policy`;
+  return `the work starts inside the package ${pkg}: look for an option of ${pkg} that turns it off, use ${pkg} ` +
+    'outside resolution (at boot, or in the method that needs it) and inject the result, or allow it for this provider ' +
+    "with the monitor's `allow` policy";
 }
 
 /** The npm package a `node_modules` frame belongs to (`ioredis`, `@scope/name`). @internal */
