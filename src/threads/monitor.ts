@@ -10,6 +10,7 @@ import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { registerSwitchable, sinks } from './sinks.js';
+import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
 import { packageOf, type WorkKind } from './work.js';
 
@@ -66,6 +67,14 @@ export interface ThreadMonitorOptions {
    * @default []
    */
   allow?: readonly AllowRule[];
+  /**
+   * Also attribute pool and Worker work that a Fastify route's own hooks and handler do (not through a factory) to
+   * the route, `GET /work`, reported as a warning in modes `warn` and `throw` (a request cannot be failed after the
+   * fact). Needs the loopsafe Fastify plugin (`createApp()` registers it). Opt-in: it costs one
+   * `AsyncLocalStorage` frame per request. Ignored in mode `off`.
+   * @default false
+   */
+  routes?: boolean;
 }
 
 /** One rule of {@link ThreadMonitorOptions.allow}. */
@@ -133,7 +142,11 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
   if (!Array.isArray(allow) || !allow.every(isRule)) {
     throw new InvalidOptionError('createThreadMonitor', 'allow', `an array of { provider?: string, kind?: ${KINDS.join(' | ')} | array of them }`, allow);
   }
-  return new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow);
+  const routes = options.routes ?? false;
+  if (typeof routes !== 'boolean') throw new InvalidOptionError('createThreadMonitor', 'routes', 'a boolean', routes);
+  const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow);
+  if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
+  return monitor;
 }
 
 const KINDS: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
@@ -213,6 +226,16 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.#attributing) acquireAttribution();
   }
 
+  /** Hears route runs' findings: always warned, since the request cannot be failed after the fact. @internal */
+  readonly routeOwner: RunOwner = {
+    offload: (run, finding) => {
+      if (!this.#count(run, finding) || this.mode === 'off') return;
+      const what = `${finding.kind} work (${finding.type}${threadsText(finding)})`;
+      this.#warn(`${finding.path.join('>')}|${finding.kind}|route`, ThreadOffloadError.code,
+        `${finding.path.join(' -> ')}: the route's own hooks or handler put ${what} off the event loop ${formatSite(finding.site)}.`);
+    },
+  };
+
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
     if (!this.#live && sinks.size === 0) return invoke();
@@ -262,18 +285,26 @@ class Monitor implements ThreadMonitor, RunOwner {
 
   /** @internal */
   offload(run: FactoryRun, finding: OffloadFinding): void {
-    this.#offloads++;
-    this.#metrics?.offload(finding.kind);
-    if (offloadChannel.hasSubscribers) offloadChannel.publish(finding);
-    for (const sink of sinks) sink.offload(finding, run.epoch);
-    if (this.#closed) return;
-    if (this.#allow.length > 0 && allows(this.#allow, finding)) {
-      this.#allowed++;
-    } else if (this.mode === 'throw' && !run.settled) {
+    if (!this.#count(run, finding)) return;
+    if (this.mode === 'throw' && !run.settled) {
       (run.offloads ??= []).push(finding);
     } else if (this.mode !== 'off') {
       this.#warn(`${finding.path.join('>')}|${finding.kind}|${finding.phase}`, ThreadOffloadError.code, offloadWarning(finding));
     }
+  }
+
+  /** Count and publish a finding; false when nothing more is to be done (closed monitor, allowed work). */
+  #count(run: FactoryRun, finding: OffloadFinding): boolean {
+    this.#offloads++;
+    this.#metrics?.offload(finding.kind);
+    if (offloadChannel.hasSubscribers) offloadChannel.publish(finding);
+    for (const sink of sinks) sink.offload(finding, run.epoch);
+    if (this.#closed) return false;
+    if (this.#allow.length > 0 && allows(this.#allow, finding)) {
+      this.#allowed++;
+      return false;
+    }
+    return true;
   }
 
   stats(): ThreadMonitorStats {

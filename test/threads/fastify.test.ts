@@ -54,3 +54,26 @@ test.serial('warn text names the route first, like throw mode: GET /work -> Serv
   await new Promise((resolve) => setImmediate(resolve));
   t.true(warnings.some((w) => w.startsWith('GET /work -> Service -> Repo: the factory of Repo put fs work')), JSON.stringify(warnings));
 });
+
+test.serial("opt-in route attribution: a route handler's own pool work is warned as the route's, GET /own", async (t) => {
+  const warnings: string[] = [];
+  const listener = (w: Error & { code?: string }): void => void (w.code === 'LOOPSAFE_ERR_THREAD_OFFLOAD' && warnings.push(w.message));
+  process.on('warning', listener);
+  t.teardown(() => process.off('warning', listener));
+  const served = async (routes: boolean): Promise<void> => {
+    const monitor = createThreadMonitor({ mode: 'throw', routes });
+    const app = await createApp({
+      observer: monitor,
+      shutdown: false,
+      routes: [route({ method: 'GET', url: '/own/:n', handler: async () => ({ bytes: (await readFile(self)).length }) })],
+    });
+    t.is((await app.inject(`/own/${routes ? 1 : 2}`)).statusCode, 200); // reported, never failed: the request was fine
+    await app.close();
+    monitor.close();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  await served(false);
+  t.deepEqual(warnings, []); // off by default
+  await served(true);
+  t.true(warnings.some((w) => w.startsWith("GET /own/:n: the route's own hooks or handler put fs work")), JSON.stringify(warnings));
+});

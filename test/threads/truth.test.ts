@@ -101,7 +101,7 @@ test('a leak check of a block that only waits passes, though an interval of a si
 
 test('an allow rule lets one provider look up host names in throw mode; other work still fails', async (t) => {
   const { value } = await run<{ db: Failure; config: Failure; allowed: number }>('allow');
-  t.true(value.db.resolved);
+  t.true(value.db.resolved, JSON.stringify(value.db));
   t.is(value.config.code, 'LOOPSAFE_ERR_THREAD_OFFLOAD');
   t.true(value.allowed >= 1);
 });
