@@ -208,7 +208,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     const built = plan.value;
     if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) return built as KeyType<K>;
     const value = get(plan, this, undefined);
-    if (value instanceof Promise) {
+    if (plan.pends && value instanceof Promise) {
       value.catch(() => {});
       throw new AsyncProviderError([plan.name]);
     }

@@ -31,6 +31,8 @@ export class Plan {
   readonly kind: number;
   readonly lifetime: Lifetime;
   readonly lt: number;
+  /** True when get() may return a promise of loopsafe's own (a construction in flight): constructed or foreign. */
+  readonly pends: boolean;
   /** Dependency plans in argument order; `undefined` for an optional dependency nobody provides. */
   deps: (Plan | undefined)[] = [];
   readonly depKeys: readonly Dep[];
@@ -67,6 +69,7 @@ export class Plan {
     this.kind = init.kind;
     this.lifetime = init.lifetime;
     this.lt = lifetimeCodes[init.lifetime];
+    this.pends = init.kind === KIND_CONSTRUCTED || init.kind === KIND_FOREIGN;
     this.depKeys = init.depKeys ?? [];
     this.fn = init.fn;
     this.isClass = init.isClass ?? false;

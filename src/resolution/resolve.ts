@@ -105,7 +105,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   const deps = plan.deps;
   const n = deps.length;
   let args = noArgs;
-  let waiting = false;
+  let pendingAt: number[] | undefined;
   if (n !== 0) {
     args = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
@@ -122,16 +122,18 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         try {
           value = get(dep, site, here);
         } catch (error) {
-          abandon(args, i);
+          abandon(args, pendingAt);
           throw unwind(plan, error);
         }
-        if (value instanceof Promise) waiting = true;
+        // Only a construction loopsafe runs is awaited; a value (a useValue, a supplied reply) is injected as it is,
+        // even when it is a promise or a thenable.
+        if (dep.pends && value instanceof Promise) (pendingAt ??= []).push(i);
       }
       args[i] = value;
     }
   }
-  if (waiting) {
-    return Promise.all(args).then(
+  if (pendingAt !== undefined) {
+    return awaitPending(args, pendingAt).then(
       (values) => construct(plan, site, values, here),
       (error: unknown) => {
         throw unwind(plan, error);
@@ -139,6 +141,21 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     );
   }
   return construct(plan, site, args, here);
+}
+
+/** `args` once the constructions at `pendingAt` have settled, each replaced by its instance. */
+export function awaitPending(args: unknown[], pendingAt: readonly number[]): Promise<unknown[]> {
+  if (pendingAt.length === 1) {
+    const at = pendingAt[0]!;
+    return (args[at] as Promise<unknown>).then((value) => {
+      args[at] = value;
+      return args;
+    });
+  }
+  return Promise.all(pendingAt.map((at) => args[at])).then((values) => {
+    for (let k = 0; k < pendingAt.length; k++) args[pendingAt[k]!] = values[k];
+    return args;
+  });
 }
 
 function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined): unknown {
@@ -282,9 +299,7 @@ function unwind(plan: Plan, error: unknown): unknown {
 }
 
 /** Dependencies already started before one failed synchronously must not turn into unhandled rejections. */
-function abandon(args: unknown[], upTo: number): void {
-  for (let i = 0; i < upTo; i++) {
-    const value = args[i];
-    if (value instanceof Promise) value.catch(ignore);
-  }
+export function abandon(args: unknown[], pendingAt: readonly number[] | undefined): void {
+  if (pendingAt === undefined) return;
+  for (const at of pendingAt) (args[at] as Promise<unknown>).catch(ignore);
 }
