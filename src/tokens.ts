@@ -44,3 +44,19 @@ export function keyName(key: unknown): string {
   if (typeof key === 'object' && key !== null && 'optional' in key && 'key' in key) return keyName((key as { key: unknown }).key);
   return String(key);
 }
+
+/**
+ * Inject it to be told when to stop: a factory that lists `AbortSignalToken` in `inject` receives an `AbortSignal`
+ * of its own, which aborts when the factory's timeout fires, when its request scope is disposed (in Fastify: the
+ * client went away) and when the container is disposed. Pass it on to `fetch`, a Worker's termination, a query.
+ * For a singleton it follows the container; resolved directly, it is the scope's (or container's) signal.
+ *
+ * ```ts
+ * provide(Report, {
+ *   lifetime: 'request',
+ *   inject: [Input, AbortSignalToken],
+ *   useFactory: (input, signal) => renderInWorker(input, signal), // terminate the worker on abort
+ * });
+ * ```
+ */
+export const AbortSignalToken: Token<AbortSignal> = token<AbortSignal>('AbortSignal');

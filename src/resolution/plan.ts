@@ -15,6 +15,8 @@ export const KIND_CONSTRUCTED = 0;
 export const KIND_VALUE = 1;
 export const KIND_SUPPLIED = 2;
 export const KIND_FOREIGN = 3;
+/** The built-in AbortSignalToken: each construction that injects it gets its own signal. */
+export const KIND_SIGNAL = 4;
 
 const lifetimeCodes: Record<Lifetime, number> = { singleton: SINGLETON, request: REQUEST, transient: TRANSIENT };
 
