@@ -6,13 +6,13 @@ import {
   InvalidOptionError, MissingProviderError, WrongThreadError,
 } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
-import { linkAndCheck } from '../resolution/graph.js';
+import { checkGraph } from '../resolution/graph.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
-import { AbortSignalToken, keyName, type Key, type KeyType } from '../tokens.js';
+import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
 import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
 
@@ -151,19 +151,21 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     if (this.#plans !== undefined) return;
     const problems: LoopsafeError[] = [];
     const plans = new Map<Key, Plan>();
+    const names = displayNames(this.#registrations.keys());
     for (const [key, def] of this.#registrations) {
+      const name = names.get(key)!;
       try {
-        plans.set(key, planFor(key, def, this.#timeout));
+        plans.set(key, planFor(key, def, this.#timeout, name));
       } catch (error) {
         if (!LoopsafeError.is(error)) throw error;
         problems.push(error);
         // Keep the key known so its dependents do not also report it missing.
-        plans.set(key, new Plan({ name: keyName(key), key, kind: KIND_VALUE, lifetime: 'singleton' }));
+        plans.set(key, new Plan({ name, key, kind: KIND_VALUE, lifetime: 'singleton' }));
       }
     }
     // Built in: each construction that injects it gets its own signal (an override may replace it, for tests).
     if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, new Plan({ name: 'AbortSignal', key: AbortSignalToken, kind: KIND_SIGNAL, lifetime: 'transient' }));
-    problems.push(...linkAndCheck(plans, this.#foreign));
+    problems.push(...checkGraph(plans, this.#foreign));
     if (problems.length > 0) throw new BootError(problems);
     let slots = 0;
     for (const plan of plans.values()) if (plan.lt === REQUEST) plan.slot = slots++;

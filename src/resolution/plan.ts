@@ -84,8 +84,7 @@ export class Plan {
 }
 
 /** Turn one declaration into a plan (dependencies not yet linked). Throws InvalidProviderError. */
-export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number): Plan {
-  const name = keyName(key);
+export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number, name = keyName(key)): Plan {
   const invalid = (detail: string, fix: string) => new InvalidProviderError([name], detail, fix);
   if (def === undefined) {
     if (typeof key !== 'function') {

@@ -135,11 +135,18 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
           value = owner;
         }
       } else if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
-        try {
-          value = get(dep, site, here);
-        } catch (error) {
-          abandon(args, pendingAt);
-          throw unwind(plan, error);
+        if (dep.pends && depth >= MAX_SYNC_DEPTH) {
+          value = resume(dep, site, here);
+        } else {
+          depth++;
+          try {
+            value = get(dep, site, here);
+          } catch (error) {
+            depth--;
+            abandon(args, pendingAt);
+            throw unwind(plan, error);
+          }
+          depth--;
         }
         // Only a construction loopsafe runs is awaited; a value (a useValue, a supplied reply) is injected as it is,
         // even when it is a promise or a thenable.
@@ -161,6 +168,24 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     );
   }
   return construct(plan, site, args, here, timer);
+}
+
+/**
+ * How many dependencies deep one synchronous resolution goes before it continues on a fresh stack. Each level is
+ * a few frames of get() and build(); past this depth the rest of the chain resolves from a microtask, so a chain
+ * 100,000 providers deep resolves (as a promise) instead of overflowing the call stack.
+ */
+const MAX_SYNC_DEPTH = 500;
+
+/**
+ * The depth of the synchronous resolution running now. It counts frames of one synchronous call chain only and
+ * is back to 0 whenever that chain returns or throws, so no resolution ever sees another's count across an await.
+ */
+let depth = 0;
+
+/** Resolve `plan` from a microtask, on an empty stack. */
+function resume(plan: Plan, site: Site, trail: ResolutionTrail | undefined): Promise<unknown> {
+  return Promise.resolve().then(() => get(plan, site, trail));
 }
 
 /** The stack that owns `plan`'s instances built at `site`: the container's for singletons, else the site's. */
