@@ -3,8 +3,8 @@ import type { LoopsafeError } from '../errors/base.js';
 import { isCaptive } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import type { ForeignContainer } from '../container/inversify.js';
-import { isOptional } from '../container/provider.js';
-import { foreignPlan, KIND_CONSTRUCTED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { isLazy, isOptional } from '../container/provider.js';
+import { foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON } from './plan.js';
 
 /**
  * Link every plan to its dependencies' plans, then check the whole graph once: missing providers, cycles and
@@ -23,8 +23,10 @@ export function checkGraph(plans: Map<Key, Plan>, foreign: ForeignContainer | un
 /** Point each plan at its dependencies' plans; returns the keys each plan asks for that nothing provides. */
 function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map<Plan, Key[]> {
   const missing = new Map<Plan, Key[]>();
-  for (const plan of [...plans.values()]) {
+  const lazies = new Map<Key, Plan>();
+  const linkOne = (plan: Plan): void => {
     plan.deps = plan.depKeys.map((dep) => {
+      if (isLazy(dep)) return lazyPlanOf(dep.key);
       const key = isOptional(dep) ? dep.key : dep;
       let target = plans.get(key);
       if (target === undefined && foreign?.has(key)) {
@@ -38,7 +40,20 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
       }
       return target;
     });
-  }
+  };
+  // One synthetic transient per lazily asked-for key, linked to it like any dependency so boot checks it.
+  const lazyPlanOf = (key: Key): Plan => {
+    let plan = lazies.get(key);
+    if (plan === undefined) {
+      const name = `lazy(${plans.get(key)?.name ?? keyName(key)})`;
+      plan = new Plan({ name, key: Symbol(name), kind: KIND_LAZY, lifetime: 'transient', depKeys: [key] });
+      lazies.set(key, plan);
+      linkOne(plan);
+    }
+    return plan;
+  };
+  for (const plan of [...plans.values()]) linkOne(plan);
+  for (const plan of lazies.values()) plans.set(plan.key, plan);
   for (const plan of plans.values()) {
     plan.direct = plan.kind === KIND_CONSTRUCTED && plan.deps.length <= 4 &&
       plan.deps.every((dep) => dep !== undefined && dep.lt === SINGLETON && dep.kind === KIND_CONSTRUCTED);
@@ -77,7 +92,8 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, 
       const top = stack.length - 1;
       const plan = stack[top]!;
       const i = next[top]!;
-      if (i >= plan.deps.length) {
+      // A lazy edge is followed on use, not at construction: it never closes a cycle.
+      if (i >= plan.deps.length || plan.kind === KIND_LAZY) {
         stack.pop();
         next.pop();
         onStack.delete(plan);

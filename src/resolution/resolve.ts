@@ -49,10 +49,23 @@ export function get(plan: Plan, site: Site, trail: ResolutionTrail | undefined):
   return plan.pends ? build(plan, site, trail) : special(plan, site);
 }
 
-/** A built-in transient that is not constructed: the site's abort signal. */
+/** A built-in transient that is not constructed: the site's abort signal, or a lazy dependency's resolver. */
 function special(plan: Plan, site: Site): unknown {
   if (plan.kind === KIND_SIGNAL) return site.stack.signal;
-  return build(plan, site, undefined);
+  return lazyResolver(plan.deps[0]!, site);
+}
+
+/** What `lazy(key)` injects: resolve the key on use, in the scope (or container) the holder was built in. */
+function lazyResolver(target: Plan, site: Site): () => Promise<unknown> {
+  return () => {
+    try {
+      if (site.stack.closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `resolve ${target.name}`);
+      const value = get(target, site, undefined);
+      return target.pends && value instanceof Promise ? value : Promise.resolve(value);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
 }
 
 function memoSingleton(plan: Plan, root: RootSite, trail: ResolutionTrail | undefined): unknown {
