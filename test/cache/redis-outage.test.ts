@@ -121,6 +121,39 @@ test('a process waiting for another one\'s load is released when Redis goes away
   t.deepEqual(await settles(t, holding), { status: 'fulfilled', value: 'holder' });
 });
 
+for (const onUnavailable of ['bypass', 'fail'] as const) {
+  test(`${onUnavailable}: a process waiting for another one's load while Redis freezes is released by the deadline, not the lock timeout`, async (t) => {
+    // A lock timeout far beyond the hang guard: a waiter that waits for the lock or for Redis to thaw hangs the test.
+    const { redis, cache: holder } = await setup(t, { lockTtl: 60_000 });
+    const waiter = createCache({ backend: 'redis', redis: { url: redis.url }, timeout: 200, lockTtl: 60_000, onUnavailable });
+    const raw = new Redis(redis.url);
+    t.teardown(() => waiter.close());
+    t.teardown(() => raw.disconnect());
+    await waiter.ready();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const holding = holder.getOrLoad('slow', async () => {
+      await gate;
+      return 'holder';
+    });
+    await until(async () => (await raw.exists('loopsafe:__lock:slow')) === 1);
+    let runs = 0;
+    const waiting = waiter.getOrLoad('slow', () => `waiter ${++runs}`);
+    await until(async () => ((await raw.pubsub('NUMSUB', 'loopsafe:__loaded')) as [string, number])[1] === 1);
+    raw.disconnect();
+    redis.pause();
+    t.teardown(() => redis.resume());
+    const result = await settles(t, waiting);
+    if (onUnavailable === 'bypass') t.deepEqual(result, { status: 'fulfilled', value: 'waiter 1' });
+    else t.is(code(result), 'LOOPSAFE_ERR_CACHE_UNAVAILABLE');
+    t.is(runs, onUnavailable === 'bypass' ? 1 : 0);
+    redis.resume();
+    release();
+    t.deepEqual(await settles(t, holding), { status: 'fulfilled', value: 'holder' });
+    await recovered(waiter);
+    t.is(await waiter.getOrLoad('slow', () => 'late'), 'holder', 'once Redis answers again, the stored load is shared');
+  });
+}
 
 test('a container whose Redis is down at boot still boots; its cache bypasses, then works once Redis is up', async (t) => {
   const redis = await startRedis(t);
