@@ -1,6 +1,6 @@
 /**
  * Where the entries of one cache live in Redis. On one server, `<prefix><key>` and `<prefix>__lock:<key>`. In a
- * Cluster the key is wrapped in a hash tag (`<prefix>{<key>}`, `<prefix>__lock:{<key>}`), so a key's value and its
+ * Cluster the key is wrapped in a hash tag (`<prefix>{<tag>}`, `<prefix>__lock:{<tag>}`), so a key's value and its
  * load lock hash to the same slot: the script that stores the value and releases the lock runs on one node, and the
  * lock protects exactly the node that holds the value.
  * @internal
@@ -17,6 +17,15 @@ export function keyLayout(prefix: string, cluster: boolean): KeyLayout {
   const lock = `${prefix}__lock:`;
   const channel = `${prefix}__loaded`;
   return cluster
-    ? { value: (key) => `${prefix}{${key}}`, lock: (key) => `${lock}{${key}}`, channel }
+    ? { value: (key) => `${prefix}{${tag(key)}}`, lock: (key) => `${lock}{${tag(key)}}`, channel }
     : { value: (key) => prefix + key, lock: (key) => lock + key, channel };
+}
+
+/**
+ * The key as a hash tag: Redis hashes the text between the first `{` and the next `}`, and the whole name when
+ * that is empty. So `}` (and `%`, to keep the escape one-to-one) are escaped, and the empty key becomes `%`, which
+ * no escaped key can be.
+ */
+function tag(key: string): string {
+  return key === '' ? '%' : key.replaceAll('%', '%25').replaceAll('}', '%7D');
 }
