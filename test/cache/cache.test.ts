@@ -15,6 +15,9 @@ async function open(t: ExecutionContext, backend: Backend, options: CacheOptions
   if (backend === 'redis') {
     extra.redis = { url: await redisUrl };
     extra.prefix = `t${++prefixes}:`;
+    // A loaded machine can take longer than the 500 ms default to answer; a timed-out read would bypass the cache
+    // and run a loader twice. Outages are tested in redis-outage.test.ts.
+    extra.timeout = 5_000;
   }
   const cache = createCache({ backend, ...extra, ...options });
   t.teardown(() => cache.close());

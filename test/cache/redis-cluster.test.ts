@@ -9,9 +9,10 @@ import { fileOwner } from '../helpers/redis.js';
 const started = startRedisCluster(fileOwner(test));
 let prefixes = 0;
 
+// The deadline is generous: on a loaded machine a timed-out call would bypass the cache and run a loader twice.
 async function open(t: ExecutionContext, options: CacheOptions = {}): Promise<Cache> {
   const cluster = await started;
-  const cache = createCache({ backend: 'redis', redis: { cluster: cluster.urls.slice(0, 2) }, prefix: `c${++prefixes}:`, timeout: 500, ...options });
+  const cache = createCache({ backend: 'redis', redis: { cluster: cluster.urls.slice(0, 2) }, prefix: `c${++prefixes}:`, timeout: 2_000, ...options });
   t.teardown(() => cache.close());
   await cache.ready();
   return cache;

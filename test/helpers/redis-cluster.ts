@@ -30,7 +30,9 @@ export async function startRedisCluster(t: Owner, masters = 3): Promise<RedisClu
       '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1500', '--cluster-port', String(bus),
     ]));
   }
-  await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes']);
+  await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes']).catch((error: Error) => {
+    throw new Error(`redis-cli --cluster create failed (is redis-cli installed? apt-get install redis-tools): ${error.message}`, { cause: error });
+  });
   const down = new Set<RedisServer>();
   const ask = async <T>(node: RedisServer, command: (r: Redis) => Promise<T>): Promise<T> => {
     const r = new Redis(node.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout: 2000 });
