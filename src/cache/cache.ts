@@ -101,7 +101,9 @@ export interface CacheOptions {
    */
   maxEntries?: number;
   /**
-   * Milliseconds one backend operation may take before it fails with `LOOPSAFE_ERR_CACHE_UNAVAILABLE`.
+   * Milliseconds one backend operation may take before it fails with `LOOPSAFE_ERR_CACHE_UNAVAILABLE`. A
+   * `getOrLoad` waiting for another process's load (which may take up to `lockTtl`) is released once Redis has not
+   * answered it for this long; then `onUnavailable` applies.
    * @default 500
    */
   timeout?: number;
