@@ -54,8 +54,7 @@ export class RedisStore implements Store {
   }
 
   failure(error: unknown, operation: string, key: string): unknown {
-    if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) return error;
-    return new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
+    return coded(error, operation, key);
   }
 
   async set(key: string, data: string, ttl: number): Promise<void> {
@@ -166,11 +165,17 @@ export class RedisStore implements Store {
   #deadline<T>(promise: Promise<T>, operation: string, key: string): Promise<T> {
     if (this.#options.cluster === undefined) return guard(promise, operation, key);
     const timeout = this.#options.timeout;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheUnavailableError(operation, key, `the Redis Cluster did not answer within ${timeout} ms`)), timeout);
+    // One promise and one timer per command: this is on every Cluster hit.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CacheUnavailableError(operation, key, `the Redis Cluster did not answer within ${timeout} ms`)), timeout);
+      promise.then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, (error: unknown) => {
+        clearTimeout(timer);
+        reject(coded(error, operation, key));
+      });
     });
-    return guard(Promise.race([promise, late]), operation, key).finally(() => clearTimeout(timer));
   }
 
   /** The connected client. The first call connects; during an outage it fails at once instead of queueing. */
@@ -204,8 +209,13 @@ function guard<T>(promise: Promise<T>, operation: string, key: string): Promise<
 }
 
 function unavailable(error: unknown, operation: string, key: string): never {
-  if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) throw error;
-  throw new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
+  throw coded(error, operation, key);
+}
+
+/** Redis's own replies (a wrong type, a script error) stay as they are; anything else means Redis is unavailable. */
+function coded(error: unknown, operation: string, key: string): unknown {
+  if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) return error;
+  return new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 async function quit(client: Client): Promise<void> {
