@@ -33,6 +33,10 @@ async function settles<T>(t: ExecutionContext, promise: Promise<T>): Promise<Pro
   return result as PromiseSettledResult<T>;
 }
 
+function code(result: PromiseSettledResult<unknown>): string | undefined {
+  return result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
+}
+
 test.serial('cluster: set, get and delete work across the masters; a key\'s value and load lock share one hash slot, whatever the key', async (t) => {
   const cache = await open(t, { prefix: 'basic:' });
   const cluster = await started;
@@ -66,9 +70,58 @@ test.serial('cluster: concurrent getOrLoad through separate clients runs the loa
   t.deepEqual([...runs.values()], keys.map(() => 1));
 });
 
-function code(result: PromiseSettledResult<unknown>): string | undefined {
-  return result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
+/** A key whose slot the given master serves. */
+async function keyOn(port: number, prefix: string, base: string): Promise<string> {
+  const cluster = await started;
+  for (let i = 0; i < 1000; i++) if ((await cluster.masterOf(`${prefix}{${base}${i}}`)).port === port) return `${base}${i}`;
+  throw new Error(`no key of ${base} on ${port}`);
 }
+
+test.serial('cluster: a frozen master (connections open, no answers) holds no call past the deadline, waiters included', async (t) => {
+  const cluster = await started;
+  const options: CacheOptions = { prefix: 'frozen:', timeout: 500 };
+  const [holder, bypass, failing] = await Promise.all([open(t, options), open(t, options), open(t, { ...options, onUnavailable: 'fail' })]);
+  const victim = await cluster.masterOf('frozen:{stored}');
+  const loaded = await keyOn(victim.port, 'frozen:', 'load');
+  await holder.set('stored', 'v');
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const holding = holder.getOrLoad(loaded, async () => {
+    await gate;
+    return 'holder';
+  });
+  const client = await raw(t);
+  for (let i = 0; (await client.exists(`frozen:__lock:{${loaded}}`)) === 0; i++) {
+    if (i > 400) throw new Error('the holder never took the lock');
+    await sleep(5);
+  }
+  let runs = 0;
+  const waiting = [bypass.getOrLoad(loaded, () => `bypass ${++runs}`), failing.getOrLoad(loaded, () => `fail ${++runs}`)];
+  victim.pause();
+  t.teardown(() => victim.resume());
+
+  const [waitedBypass, waitedFail, read, readFail, write] = await Promise.all([
+    ...waiting.map((w) => settles(t, w)), settles(t, bypass.get('stored')), settles(t, failing.get('stored')), settles(t, bypass.set('stored', 'x')),
+  ]);
+  t.deepEqual(waitedBypass, { status: 'fulfilled', value: 'bypass 1' }, 'bypass: the waiter loads itself');
+  t.is(code(waitedFail!), 'LOOPSAFE_ERR_CACHE_UNAVAILABLE', 'fail: the waiter rejects, its loader does not run');
+  t.is(runs, 1);
+  t.deepEqual(read, { status: 'fulfilled', value: undefined });
+  t.is(code(readFail!), 'LOOPSAFE_ERR_CACHE_UNAVAILABLE');
+  t.is(code(write!), 'LOOPSAFE_ERR_CACHE_UNAVAILABLE');
+
+  victim.resume();
+  release();
+  t.is((await settles(t, holding)).status, 'fulfilled');
+  // A long freeze may have failed the master over to its replica; either way the cluster heals and the cache works.
+  await cluster.healthy();
+  for (let i = 0; ; i++) {
+    if ((await settles(t, holder.set('stored', 'after'))).status === 'fulfilled') break;
+    if (i > 300) throw new Error('the cache never recovered after the freeze');
+    await sleep(50);
+  }
+  t.is(await failing.get('stored'), 'after');
+});
 
 // Last: it stops a master. Keys are picked in the stopped master's slots, so every step goes through the failover.
 test.serial('cluster: a master stopped mid-test fails over to its replica; no call hangs, no acknowledged write is lost, and the cache recovers', async (t) => {
