@@ -22,6 +22,8 @@ export interface Client extends EventEmitter {
   disconnect(): void;
 }
 
+type IoRedis = Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
+
 /**
  * Import ioredis and create the client: a `Cluster` when seed nodes are configured, else one `Redis`. On top of the
  * user's options, nothing queues while disconnected and nothing retries behind the caller's back, so every command
@@ -29,9 +31,11 @@ export interface Client extends EventEmitter {
  * @internal
  */
 export async function createClient(o: StoreOptions): Promise<Client> {
-  let ioredis: Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
+  let ioredis: IoRedis;
   try {
-    ioredis = await import('ioredis');
+    const mod = await import('ioredis');
+    // ioredis 5.0 exports the Redis class as the module itself; later versions also export it by name.
+    ioredis = { Redis: (mod.Redis as IoRedis['Redis'] | undefined) ?? (mod.default as unknown as IoRedis['Redis']), Cluster: mod.Cluster };
   } catch (error) {
     throw new CacheBackendMissingError(error);
   }
