@@ -1,9 +1,12 @@
 import test, { type ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import { createCache, type Cache, type CacheOptions } from '../../src/index.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
-import { fileOwner } from '../helpers/redis.js';
+import { fileOwner, startRedis } from '../helpers/redis.js';
 
 // One cluster (3 masters, 3 replicas) for the file. The tests run serially: the last one stops a master.
 const started = startRedisCluster(fileOwner(test));
@@ -68,6 +71,16 @@ test.serial('cluster: concurrent getOrLoad through separate clients runs the loa
   const results = await Promise.all(keys.flatMap((k) => Array.from({ length: 12 }, (_, i) => clients[i % clients.length]!.getOrLoad(k, loader(k)))));
   t.deepEqual(new Set(results), new Set(keys.map((k) => `value of ${k}`)));
   t.deepEqual([...runs.values()], keys.map(() => 1));
+});
+
+test.serial('ioredis 5.0 (the oldest supported): the cache works on one server and on the Cluster, single flight included', async (t) => {
+  const cluster = await started;
+  const server = await startRedis(t);
+  const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  const env = { ...process.env, REDIS_URL: server.url, REDIS_CLUSTER: cluster.urls.join(',') };
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', fixture('ioredis5-hooks.js'), fixture('on-ioredis.js')], { env, timeout: 30_000 });
+  const expected = { read: { by: 0 }, runs: 1, loads: ['loaded'], deleted: true };
+  t.deepEqual(JSON.parse(stdout), { version: '5.0.0', server: expected, cluster: expected });
 });
 
 /** A key whose slot the given master serves. */
