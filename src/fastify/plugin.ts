@@ -3,7 +3,8 @@ import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
-import { BootError, InvalidOptionError } from '../errors/container.js';
+import { BootError } from '../errors/container.js';
+import { validateOptions } from '../options/validate.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
@@ -15,6 +16,7 @@ import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js'
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
+import { pluginSchema } from './options.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** Options of {@link loopsafePlugin}. */
@@ -47,18 +49,13 @@ function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => voi
 }
 
 async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): Promise<void> {
+  validateOptions(pluginSchema, options, 'loopsafe plugin');
   const { container } = options;
-  if (typeof container !== 'object' || container === null || typeof container.createScope !== 'function') {
-    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container from createContainer()', container);
-  }
   const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
   const signals = options.shutdown === false ? [] : (shutdown.signals ?? ['SIGTERM', 'SIGINT']);
   const timeout = shutdown.timeout ?? 10_000;
   const idleGrace = shutdown.idleGrace ?? 100;
   const exit = shutdown.exit ?? true;
-  if (!Array.isArray(signals)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'an array of signal names', signals);
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.timeout', 'a number of milliseconds > 0', timeout);
-  if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const problems: LoopsafeError[] = [];

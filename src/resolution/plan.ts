@@ -1,5 +1,5 @@
 import { InvalidProviderError } from '../errors/container.js';
-import { lifetimes, type Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
 import { isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
@@ -102,18 +102,10 @@ export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeou
     return new Plan({ name, key, kind: KIND_SUPPLIED, lifetime: 'request' });
   }
 
+  // register() validated each option's type and bounds (validateProviderDef); what is left is how they combine.
   const lifetime = d['lifetime'];
-  if (lifetime !== undefined && !lifetimes.includes(lifetime as Lifetime)) {
-    throw invalid(`${name} has lifetime ${JSON.stringify(lifetime)}`, `Use one of ${lifetimes.map((l) => `'${l}'`).join(', ')}.`);
-  }
   const dispose = d['dispose'];
-  if (dispose !== undefined && typeof dispose !== 'function') {
-    throw invalid(`dispose of ${name} is not a function`, 'Pass dispose: (instance) => ... or leave it out.');
-  }
-  const timeout = d['timeout'] ?? defaultTimeout;
-  if (typeof timeout !== 'number' || !(timeout >= 0)) {
-    throw invalid(`timeout of ${name} is ${String(timeout)}`, 'Pass a number of milliseconds (0 turns the limit off).');
-  }
+  const timeout = (d['timeout'] as number | undefined) ?? defaultTimeout;
   const inject = d['inject'];
   if (inject !== undefined && !Array.isArray(inject)) {
     throw invalid(`inject of ${name} is not an array`, 'Pass inject: [TokenA, ClassB, optional(TokenC)].');
