@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
@@ -17,6 +17,7 @@ import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
 import { pluginSchema } from './options.js';
+import { routesUnder } from './prefix.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** Options of {@link loopsafePlugin}. */
@@ -91,11 +92,14 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   app.addHook('onRequest', linkReply);
 
   const plans = container as unknown as { planOf(key: Key): Plan };
-  for (const r of routes) {
-    const plan = plans.planOf(r.key);
-    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
-    app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
-  }
+  const addRoutes = (instance: FastifyInstance): void => {
+    for (const r of routes) {
+      const plan = plans.planOf(r.key);
+      const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+      instance.route({ ...r.options, method: r.method as string[], url: r.url, handler });
+    }
+  };
+  await routesUnder(app, options as LoopsafePluginOptions & RegisterOptions, addRoutes);
 
   const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });
   let disposalFailed = false;
