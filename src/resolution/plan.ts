@@ -1,7 +1,7 @@
 import { InvalidProviderError } from '../errors/container.js';
 import type { Lifetime } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
+import { injectProperties, readClassInfo, type ForeignContainer } from '../container/inversify.js';
 import { isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
 
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
@@ -156,11 +156,10 @@ function classPlan(
   }
   // Property injection and @postConstruct(): construct, assign, then run the hooks (awaiting async ones).
   const arity = info.ctor.length;
-  const props = info.props.map(([prop]) => prop);
   const Ctor = cls as unknown as new (...args: unknown[]) => Record<string | symbol, unknown>;
   const fn: Fn = (...args) => {
     const instance = new Ctor(...args.slice(0, arity));
-    for (let i = 0; i < props.length; i++) instance[props[i]!] = args[arity + i];
+    injectProperties(instance, info.props, args, arity);
     return runHooks(instance, info.postConstruct);
   };
   return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: [...info.ctor, ...info.props.map(([, dep]) => dep)], fn, disposer, eager, timeout });
