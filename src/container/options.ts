@@ -4,9 +4,10 @@ import { validateOptions } from '../options/validate.js';
 import { lifetimes } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import type { ContainerOptions } from './container.js';
-import type { AnyProviderDef, ClassProvider, FactoryProvider, SuppliedProvider, ValueProvider } from './provider.js';
+import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from './provider.js';
 
-const registration: Rule = shape<{ key: unknown; def: unknown }>({ key: anything(), def: anyObject('a provider declaration') });
+// Schema<Registration> makes a field added to Registration a compile error here until it has a rule.
+const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') });
 const registrations = list(registration, 'an array of registrations made by provide()');
 
 /** The options of `createContainer()`. */
