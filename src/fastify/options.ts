@@ -2,7 +2,9 @@ import type { RegisterOptions } from 'fastify';
 import { containerSchema } from '../container/options.js';
 import { anyObject, duration, either, flag, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
+import { lifetimes } from '../scopes/lifetime.js';
 import type { AppModule, AppOptions } from './app.js';
+import type { ControllerOptions } from './decorators.js';
 import type { LoopsafePluginOptions } from './plugin.js';
 import type { ShutdownOptions } from './shutdown.js';
 
@@ -43,3 +45,8 @@ export const appSchema = {
   fastify: anyObject("fastify's options object"),
   shutdown,
 } satisfies Schema<AppOptions>;
+
+/** `@Controller(prefix, options)`'s options, checked when the class is decorated. */
+export const controllerSchema = {
+  lifetime: oneOf(lifetimes),
+} satisfies Schema<ControllerOptions>;

@@ -3,7 +3,7 @@ import fastify from 'fastify';
 import {
   createCache, createContainer, createThreadMonitor, defineClusterApp, InvalidOptionError, provide, provideCache, serveCluster, token,
 } from '../../src/index.js';
-import { createApp, loopsafePlugin } from '../../src/fastify/index.js';
+import { Controller, createApp, loopsafePlugin } from '../../src/fastify/index.js';
 import { checkThreadLeaks } from '../../src/testing/index.js';
 
 // One table over every entry point: each takes the options under test, merged into a minimal valid call.
@@ -39,6 +39,7 @@ const entries: Record<string, (o: Options) => unknown> = {
     (error: unknown) => { if ((error as { code?: string }).code !== 'LOOPSAFE_ERR_CLUSTER_APP_INVALID') throw error; },
   ),
   defineClusterApp: (o) => defineClusterApp({ providers: [], build: () => fastify(), ...o }),
+  '@Controller': (o) => Controller('/users', o),
   checkThreadLeaks: (o) => checkThreadLeaks(() => {}, o),
 };
 
@@ -94,6 +95,7 @@ const misspelt: [entry: string, options: Options, option: string, suggestion: st
   ['serveCluster', { restart: { maxRestart: 2 } }, 'restart.maxRestart', 'maxRestarts'],
   ['defineClusterApp', { bulid: () => fastify() }, 'bulid', 'build'],
   ['checkThreadLeaks', { settle: 5 }, 'settle', 'settleMs'],
+  ['@Controller', { lifetme: 'request' }, 'lifetme', 'lifetime'],
 ];
 
 // Wrong types beyond numbers, nested included.
@@ -119,6 +121,7 @@ const wrongTypes: [entry: string, options: Options, option: string][] = [
   ['serveCluster', { host: '' }, 'host'],
   ['defineClusterApp', { build: undefined }, 'build'],
   ['checkThreadLeaks', { failOnUnrefHandles: 1 }, 'failOnUnrefHandles'],
+  ['@Controller', { lifetime: 'forever' }, 'lifetime'],
 ];
 
 function at(path: string, value: unknown): Options {
