@@ -7,7 +7,7 @@ import type { ContainerOptions } from './container.js';
 import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from './provider.js';
 
 // Schema<Registration> makes a field added to Registration a compile error here until it has a rule.
-const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') });
+const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') }, 'a registration made by provide()');
 const registrations = list(registration, 'an array of registrations made by provide()');
 
 /** The options of `createContainer()`. */

@@ -76,9 +76,9 @@ export function anyObject(expected = 'an object'): Rule {
 }
 
 /** A nested options object, with its own schema: unknown keys and bad values are named by their dotted path. */
-export function shape<T>(schema: Schema<T>): Rule {
+export function shape<T>(schema: Schema<T>, expected = 'an object'): Rule {
   return {
-    expected: 'an object',
+    expected,
     accepts(v, at) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
       checkShape(schema as Readonly<Record<string, Rule>>, v, at.where, `${at.option}.`);

@@ -102,6 +102,7 @@ const misspelt: [entry: string, options: Options, option: string, suggestion: st
 const wrongTypes: [entry: string, options: Options, option: string][] = [
   ['createContainer', { allowWorkerThread: 'yes' }, 'allowWorkerThread'],
   ['createContainer', { providers: {} }, 'providers'],
+  ['createContainer', { providers: [class UserService {}] }, 'providers[0]'],
   ['provide', { lifetime: 'forever' }, 'lifetime'],
   ['provide', { eager: 1 }, 'eager'],
   ['provide', { dispose: 'close' }, 'dispose'],
