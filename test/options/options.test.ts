@@ -195,3 +195,12 @@ test('the message names the entry point, the option, what it must be and what it
   const provider = await refused('provide', { useFactroy: () => 1 });
   t.regex(provider.message, /^provider K: "useFactroy" is not an option; did you mean `useFactory`\? Valid options here: /);
 });
+
+test('a useValue or supplied declaration refuses the options only constructed providers read', (t) => {
+  const value = t.throws(() => createContainer().register(K, { useValue: 1, lifetime: 'request' } as never), { instanceOf: InvalidOptionError });
+  t.like(value, { where: 'provider K', option: 'lifetime' });
+  const supplied = t.throws(() => createContainer().register(K, { supplied: true, dispose: () => {} } as never), { instanceOf: InvalidOptionError });
+  t.like(supplied, { option: 'dispose' });
+  // Two kinds at once are a boot problem (how options combine), not an option error.
+  t.notThrows(() => createContainer().register(K, { useValue: 1, useFactory: () => 1 } as never));
+});
