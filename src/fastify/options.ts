@@ -3,6 +3,7 @@ import { containerSchema } from '../container/options.js';
 import { anyObject, duration, either, flag, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
 import { lifetimes } from '../scopes/lifetime.js';
+import { monitorSchema } from '../threads/options.js';
 import type { AppModule, AppOptions } from './app.js';
 import type { ControllerOptions } from './decorators.js';
 import type { LoopsafePluginOptions } from './plugin.js';
@@ -44,6 +45,11 @@ export const appSchema = {
   modules: list(shape(moduleSchema), 'an array of modules ({ providers, controllers, routes })'),
   fastify: anyObject("fastify's options object"),
   shutdown,
+  // false, a monitor from createThreadMonitor() (it has runFactory), or options for the one the app creates.
+  monitor: either(oneOf([false]), either(
+    satisfies('a ThreadMonitor', (v) => typeof (v as { runFactory?: unknown }).runFactory === 'function'),
+    shape(monitorSchema, 'thread monitor options'),
+  )),
 } satisfies Schema<AppOptions>;
 
 /** `@Controller(prefix, options)`'s options, checked when the class is decorated. */

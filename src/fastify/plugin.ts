@@ -2,23 +2,20 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest,
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
-import type { LoopsafeError } from '../errors/base.js';
-import { BootError } from '../errors/container.js';
-import { validateOptions } from '../options/validate.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
+import { validateOptions } from '../options/validate.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
-import { compileRoutes } from './compile.js';
+import { checkAppGraph } from './check.js';
 import { ConnectionDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
-import { handleSignals, type ShutdownOptions } from './shutdown.js';
 import { pluginSchema } from './options.js';
 import { routesUnder } from './prefix.js';
-import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
+import { handleSignals, type ShutdownOptions } from './shutdown.js';
 
 /** Options of {@link loopsafePlugin}. */
 export interface LoopsafePluginOptions {
@@ -59,17 +56,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   const exit = shutdown.exit ?? true;
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
-  const problems: LoopsafeError[] = [];
-  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
-  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
-  const routes = compileRoutes(container, options.controllers ?? [], options.routes ?? [], problems);
-  try {
-    container.check();
-  } catch (error) {
-    if (!(error instanceof BootError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (problems.length > 0) throw new BootError(problems);
+  const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
   try {
     await container.boot();
   } catch (error) {

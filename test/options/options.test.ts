@@ -3,7 +3,7 @@ import fastify from 'fastify';
 import {
   createCache, createContainer, createThreadMonitor, defineClusterApp, InvalidOptionError, provide, provideCache, serveCluster, token,
 } from '../../src/index.js';
-import { Controller, createApp, loopsafePlugin } from '../../src/fastify/index.js';
+import { checkApp, Controller, createApp, loopsafePlugin } from '../../src/fastify/index.js';
 import { checkThreadLeaks } from '../../src/testing/index.js';
 
 // One table over every entry point: each takes the options under test, merged into a minimal valid call.
@@ -13,7 +13,8 @@ const notAnApp = new URL('../helpers/ports.js', import.meta.url);
 const entries: Record<string, (o: Options) => unknown> = {
   createContainer: (o) => createContainer(o),
   provide: (o) => createContainer({ providers: [provide(K, { useFactory: () => 1, ...o })] }),
-  createApp: async (o) => (await createApp({ shutdown: false, ...o })).close(),
+  createApp: async (o) => (await createApp({ shutdown: false, monitor: false, ...o })).close(),
+  checkApp: (o) => checkApp({ providers: [], ...o }),
   loopsafePlugin: async (o) => {
     const app = fastify();
     try {
@@ -52,6 +53,8 @@ const numbers: [entry: string, path: string, bad: unknown[], edges: number[]][] 
   ['createApp', 'timeout', timer, [0, MAX]],
   ['createApp', 'shutdown.timeout', [...timer, 0], [1, MAX]],
   ['createApp', 'shutdown.idleGrace', timer, [0, MAX]],
+  ['createApp', 'monitor.loopBlockBudgetMs', [Infinity, 2 ** 31, -1, NaN, '10'], [0, MAX]],
+  ['checkApp', 'timeout', timer, [0, MAX]],
   ['loopsafePlugin', 'shutdown.timeout', [...timer, 0], [1, MAX]],
   ['loopsafePlugin', 'shutdown.idleGrace', timer, [0, MAX]],
   ['createThreadMonitor', 'loopBlockBudgetMs', [Infinity, 2 ** 31, -1, NaN, '10'], [0, 0.5, MAX]],
@@ -82,6 +85,9 @@ const misspelt: [entry: string, options: Options, option: string, suggestion: st
   ['provide', { Eager: true }, 'Eager', 'eager'],
   ['createApp', { fastfy: {} }, 'fastfy', 'fastify'],
   ['createApp', { shutdown: { timout: 1 } }, 'shutdown.timout', 'timeout'],
+  ['createApp', { monitor: { mod: 'throw' } }, 'monitor.mod', 'mode'],
+  ['checkApp', { overides: [] }, 'overides', 'overrides'],
+  ['checkApp', { modules: [{ routs: [] }] }, 'modules[0].routs', 'routes'],
   ['createApp', { modules: [{ provders: [] }] }, 'modules[0].provders', 'providers'],
   ['createApp', { completelyDifferent: 1 }, 'completelyDifferent', undefined],
   ['loopsafePlugin', { shutdown: { idlegrace: 1 } }, 'shutdown.idlegrace', 'idleGrace'],
@@ -111,6 +117,8 @@ const wrongTypes: [entry: string, options: Options, option: string][] = [
   ['createApp', { shutdown: { signals: 'SIGTERM' } }, 'shutdown.signals'],
   ['createApp', { shutdown: { signals: ['SIGTERM', 15] } }, 'shutdown.signals[1]'],
   ['createApp', { modules: {} }, 'modules'],
+  ['createApp', { monitor: 'warn' }, 'monitor'],
+  ['checkApp', { modules: {} }, 'modules'],
   ['loopsafePlugin', { container: {} }, 'container'],
   ['loopsafePlugin', { prefix: 1 }, 'prefix'],
   ['createThreadMonitor', { mode: 'loud' }, 'mode'],
