@@ -307,9 +307,20 @@ function causeText(cause: unknown): string {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  // String() would say "[object Object]"; the kind of value is what tells a wrong option apart.
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'object' && value !== null && !hasOwnToString(value)) {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
   try {
     return String(value);
   } catch {
     return typeof value;
   }
+}
+
+function hasOwnToString(value: object): boolean {
+  const toString = (value as { toString?: unknown }).toString;
+  return typeof toString === 'function' && toString !== Object.prototype.toString;
 }
