@@ -11,7 +11,13 @@
  *    up to 2^31-1 (a Node timer's limit) unless `whole: false` is given; say in the JSDoc when `0` means "off".
  * 3. Apply the default where the value is read (`options.timeout ?? 10_000`), at the top of the entry point.
  * Unknown keys, wrong types and bounds are then refused with `LOOPSAFE_ERR_OPTION_INVALID`, naming the option by
- * its dotted path and, for a misspelling, the closest valid name. Nothing else validates options.
+ * its dotted path and, for a misspelling, the closest valid name. No other code checks an option's name, type or
+ * bounds; only what needs the value itself stays beside its user (metrics.ts recognises a prom-client Registry,
+ * the cluster loads the `app` module, the boot check sees how a provider's options combine).
+ *
+ * Where the schemas are: container/options.ts (createContainer, provider declarations), fastify/options.ts
+ * (createApp/checkApp, loopsafePlugin, shutdown, @Controller), threads/options.ts, cache/options.ts,
+ * cluster/options.ts (and defineClusterApp in cluster/app.ts), testing/options.ts.
  */
 
 /** Where a value sits: the entry point and the option's dotted path (`shutdown.timeout`, `signals[1]`). */
