@@ -32,7 +32,7 @@ const constructed = {
   dispose: func(),
   eager: flag(),
   timeout: duration({ off: true }),
-  inject: list(anything(), 'an array of keys and optional(key)s'),
+  inject: list(anything(), 'an array of keys (tokens, classes, optional(key), lazy(key))'),
 };
 const anyDef = {
   ...constructed,
