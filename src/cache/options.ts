@@ -29,8 +29,9 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
   const url = options.redis?.url ?? 'redis://127.0.0.1:6379';
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new InvalidOptionError(WHERE, 'redis.url', 'a redis:// or rediss:// URL', url);
   const cluster = options.redis?.cluster;
-  if (cluster !== undefined && (!Array.isArray(cluster) || cluster.length === 0 || !cluster.every((u) => typeof u === 'string' && /^rediss?:\/\//.test(u)))) {
-    throw new InvalidOptionError(WHERE, 'redis.cluster', 'a non-empty array of redis:// URLs of Cluster nodes', cluster);
+  if (cluster !== undefined && (!Array.isArray(cluster) || cluster.length === 0 || !cluster.every((u) => typeof u === 'string' && /^redis:\/\/[^@/]+$/.test(u)))) {
+    // Credentials and TLS are node options (`redis.options`), which apply to every node the client discovers.
+    throw new InvalidOptionError(WHERE, 'redis.cluster', "a non-empty array of 'redis://host:port' URLs of Cluster nodes", cluster);
   }
   // A brace in the prefix would become the hash tag and put a key's value and its lock in different slots.
   if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(WHERE, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
@@ -40,8 +41,9 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     serializer,
     prefix,
     url,
-    cluster,
+    cluster: cluster === undefined ? undefined : [...cluster],
     clientOptions: options.redis?.options ?? {},
+    clusterOptions: options.redis?.clusterOptions ?? {},
     ttl: milliseconds('ttl', options.ttl ?? 0, 0),
     maxEntries: count('maxEntries', options.maxEntries ?? 10_000, 1),
     timeout: milliseconds('timeout', options.timeout ?? 500, 1),
