@@ -40,6 +40,9 @@ export async function createClient(o: StoreOptions): Promise<Client> {
     throw new CacheBackendMissingError(error);
   }
   const node = {
+    // ioredis 5 reads its own package.json on the pool at first connect, to send CLIENT SETINFO: that is thread
+    // work inside the cache's factory, which loopsafe's own thread monitor fails. Options can turn it back on.
+    disableClientInfo: true,
     ...o.clientOptions,
     commandTimeout: o.timeout,
     connectTimeout: Math.max(o.timeout, 1000),
