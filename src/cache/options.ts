@@ -20,7 +20,9 @@ const ttl = duration({ max: Number.MAX_SAFE_INTEGER });
 
 const redisSchema = {
   url: text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' }),
-  cluster: list(text({ pattern: /^rediss?:\/\//, expected: 'a redis:// URL of a Cluster node' }), 'a non-empty array of redis:// URLs of Cluster nodes'),
+  // Credentials and TLS are node options (`options`), which apply to every node the client discovers.
+  cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes"),
+  clusterOptions: anyObject("ioredis's Cluster options object"),
   options: anyObject("ioredis's options object"),
 } satisfies Schema<RedisCacheOptions>;
 
@@ -46,7 +48,7 @@ export function resolveCacheOptions(options: CacheOptions, where = 'createCache'
   const prefix = options.prefix ?? 'loopsafe:';
   const cluster = options.redis?.cluster;
   if (cluster !== undefined && cluster.length === 0) {
-    throw new InvalidOptionError(where, 'redis.cluster', 'a non-empty array of redis:// URLs of Cluster nodes', cluster);
+    throw new InvalidOptionError(where, 'redis.cluster', "a non-empty array of 'redis://host:port' URLs of Cluster nodes", cluster);
   }
   // A brace in the prefix would become the hash tag and put a key's value and its lock in different slots.
   if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(where, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
@@ -56,8 +58,9 @@ export function resolveCacheOptions(options: CacheOptions, where = 'createCache'
     serializer: options.serializer ?? jsonSerializer,
     prefix,
     url: options.redis?.url ?? 'redis://127.0.0.1:6379',
-    cluster,
+    cluster: cluster === undefined ? undefined : [...cluster],
     clientOptions: options.redis?.options ?? {},
+    clusterOptions: options.redis?.clusterOptions ?? {},
     ttl: options.ttl ?? 0,
     timeout: options.timeout ?? 500,
     lockTtl: options.lockTtl ?? 10_000,
