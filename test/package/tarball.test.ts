@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { npm } from './npm.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,13 +17,6 @@ const consumers = join(root, 'test/package/consumers');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
 const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-
-// npm itself: the one running this script when there is one, so the Node 22 run packs and installs with that npm.
-function npm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
-  const cli = process.env['npm_execpath'];
-  const [file, argv] = cli?.endsWith('.js') ? [process.execPath, [cli, ...args]] : ['npm', args];
-  return run(file, argv, { cwd, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
-}
 
 interface Project {
   readonly name: string;
