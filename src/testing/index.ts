@@ -1,3 +1,12 @@
+/**
+ * Test helpers: the thread-leak check (any test runner, with ava sugar).
+ *
+ * ```ts
+ * import { checkThreadLeaks, noThreadLeaks } from 'loopsafe/testing';
+ * ```
+ * @packageDocumentation
+ * @module loopsafe/testing
+ */
 export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
 export type { LeakReport, ThreadCounts, LeakEnvironment } from './report.js';
