@@ -9,6 +9,7 @@
  * @module loopsafe/fastify
  */
 export { createApp, type AppOptions, type AppModule } from './app.js';
+export { checkApp } from './check.js';
 export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';
 export { route, type RouteDeclaration } from './route.js';
 export {
