@@ -1,14 +1,15 @@
 /**
- * Test helpers: the thread-leak check (any test runner, with ava sugar).
+ * Test helpers: apps with providers replaced, and the thread-leak check (any test runner, with ava sugar).
  *
  * ```ts
- * import { checkThreadLeaks, noThreadLeaks } from 'loopsafe/testing';
+ * import { createTestApp, checkThreadLeaks, noThreadLeaks } from 'loopsafe/testing';
  * ```
  * @packageDocumentation
  * @module loopsafe/testing
  */
 export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
+export { createTestApp, type TestAppOptions, type TeardownContext } from './app.js';
 export type { LeakReport, ThreadCounts, LeakEnvironment } from './report.js';
 export type { HandleFinding } from './handles.js';
 export type { WorkerFinding } from './workers.js';
