@@ -1,7 +1,9 @@
 import type { HTTPMethods, RouteShorthandOptions } from 'fastify';
 import type { Dep } from '../container/provider.js';
+import { validateOptions } from '../options/validate.js';
 import type { Lifetime } from '../scopes/lifetime.js';
 import { metadataFor, type ParamSource } from './metadata.js';
+import { controllerSchema } from './options.js';
 
 /** Options of {@link Controller}. */
 export interface ControllerOptions {
@@ -28,6 +30,7 @@ export interface ControllerOptions {
  * ```
  */
 export function Controller(prefix = '', options: ControllerOptions = {}): ClassDecorator {
+  validateOptions(controllerSchema, options, `@Controller(${JSON.stringify(prefix)})`);
   return (target) => {
     const meta = metadataFor(target);
     meta.prefix = prefix;
