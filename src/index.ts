@@ -1,3 +1,13 @@
+/**
+ * The container: typed tokens, providers and lifetimes checked at boot, async-safe resolution, request scopes with
+ * awaited disposal, the thread monitor, the shared cache and the multi-worker server.
+ *
+ * ```ts
+ * import { createContainer, provide, token } from 'loopsafe';
+ * ```
+ * @packageDocumentation
+ * @module loopsafe
+ */
 export { createContainer, type Container, type ContainerOptions } from './container/container.js';
 export {
   provide, optional, lazy, type Lazy, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,

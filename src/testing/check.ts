@@ -38,6 +38,15 @@ const activeKey = Symbol.for('loopsafe.testing.activeCheck');
  * to a provider's factory, handles it opened that are still open. Never throws for leaks (see
  * {@link assertNoThreadLeaks}); throws `LOOPSAFE_ERR_TESTING_SHARED_PROCESS` in a worker thread and
  * `LOOPSAFE_ERR_TESTING_OVERLAP` when another check is running, since neither place allows a true answer.
+ *
+ * ```ts
+ * const report = await checkThreadLeaks(async () => {
+ *   const app = await createApp({ providers, controllers });
+ *   await app.inject({ method: 'GET', url: '/users' });
+ *   await app.close();
+ * });
+ * if (!report.ok) console.error(report.threads, report.offloads, report.handles);
+ * ```
  */
 export async function checkThreadLeaks(block: () => unknown, options: LeakCheckOptions = {}): Promise<LeakReport> {
   if (typeof block !== 'function') throw new InvalidOptionError('checkThreadLeaks', 'block', 'a function', block);
