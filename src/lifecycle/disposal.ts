@@ -26,15 +26,16 @@ export class DisposalStack {
   // Flat triples (name, instance, disposer) keep a request scope to one small array.
   #items: unknown[] = [];
   #done: Promise<void> | undefined;
+  #closed = false;
   readonly #what: string;
 
   constructor(what: string) {
     this.#what = what;
   }
 
-  /** True once dispose() has begun. */
+  /** True once dispose() has begun, including while its first disposers are still running synchronously. */
   get closed(): boolean {
-    return this.#done !== undefined;
+    return this.#closed;
   }
 
   /** Record an instance. The disposer `undefined` means the instance's own Symbol.asyncDispose / Symbol.dispose. */
@@ -45,6 +46,11 @@ export class DisposalStack {
   /** Dispose everything recorded, newest first. Calling it again returns the same promise. */
   dispose(): Promise<void> {
     if (this.#done !== undefined) return this.#done;
+    // Called again by a disposer before the first call returned: the same run, once it has a promise.
+    if (this.#closed) return Promise.resolve().then(() => this.#done);
+    // Closed before any disposer runs, so what a disposer resolves from this scope is refused, and an instance
+    // it would build is disposed at once instead of landing in a list nobody disposes.
+    this.#closed = true;
     const items = this.#items;
     this.#items = [];
     this.#done = items.length === 0 ? settled : runDisposers(items, this.#what);
