@@ -239,3 +239,37 @@ test('a graph of sync factories resolves with resolveSync to the same shapes as 
     runParameters(100),
   ));
 });
+
+test('scopes disposed while their resolutions are in flight still dispose every instance exactly once, and fail only with coded errors', async (t) => {
+  const scenario = fc.record({
+    nodes: validGraph,
+    scopes: fc.array(fc.record({ roots: fc.array(fc.nat(6), { minLength: 1, maxLength: 3 }), disposeAfter: fc.nat(4) }), { minLength: 1, maxLength: 4 }),
+  });
+  await t.notThrowsAsync(fc.assert(
+    fc.asyncProperty(scenario, async ({ nodes, scopes: plan }) => {
+      const { container, keys, created, disposed, idle } = containerFor(nodes);
+      container.check();
+      const runs = plan.map(async ({ roots, disposeAfter }) => {
+        const scope = container.createScope();
+        const pending = roots.map((r) => scope.resolve(keys[r % nodes.length]!));
+        for (let k = 0; k < disposeAfter; k++) await tick();
+        await scope.dispose();
+        return Promise.allSettled(pending);
+      });
+      const outcomes = (await Promise.all(runs)).flat();
+      await idle();
+      for (const o of outcomes) {
+        const code = o.status === 'rejected' ? (o.reason as { code?: string }).code : undefined;
+        if (o.status === 'rejected' && code !== 'LOOPSAFE_ERR_DISPOSED' && code !== 'LOOPSAFE_ERR_PROVIDER_FAILED') {
+          throw new Error(`uncoded or unexpected failure: ${String(code)} ${String(o.reason)}`);
+        }
+      }
+      await container.dispose();
+      const withDisposer = created.filter((c) => nodes[c.node]!.disposer !== 'none');
+      if (disposed.length !== withDisposer.length || new Set(disposed).size !== disposed.length || disposed.some((d) => !withDisposer.includes(d))) {
+        throw new Error(`disposed ${disposed.map((d) => `${nodeName(d.node)}#${d.serial}`).join(',')} but created ${withDisposer.map((d) => `${nodeName(d.node)}#${d.serial}`).join(',')}`);
+      }
+    }),
+    runParameters(150),
+  ));
+});
