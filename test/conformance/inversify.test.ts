@@ -322,3 +322,85 @@ test('@preDestroy runs when the scope or container disposes the instance, for ev
   await c.dispose();
   t.deepEqual(log, ['cursor', 'unit', 'pool']);
 });
+
+// inversify.int.spec.ts, "Should be able to inject into a super constructor"
+test('a derived class whose decorated constructor passes its dependency to super() is built with it', async (t) => {
+  const WeaponId = Symbol.for('Weapon');
+  @injectable()
+  class Samurai {
+    constructor(readonly weapon: Weapon) {}
+  }
+  @injectable()
+  class SamuraiMaster extends Samurai {
+    readonly isMaster = true;
+    constructor(@inject(WeaponId) weapon: Weapon) {
+      super(weapon);
+    }
+  }
+  const c = createContainer().register(WeaponId, { useClass: Katana }).register('SamuraiMaster2', { useClass: SamuraiMaster });
+  const master = (await c.resolve('SamuraiMaster2')) as SamuraiMaster;
+  t.is(master.weapon.name, 'Katana');
+  t.true(master.isMaster);
+});
+
+// inversify.int.spec.ts, "Should be able to inject a regular derived class"
+test('a derived class gets what its own constructor declares, not the base class\'s parameters', async (t) => {
+  const Rank = Symbol.for('RANK');
+  @injectable()
+  class Samurai {
+    constructor(readonly rank: string) {}
+  }
+  @injectable()
+  class SamuraiMaster extends Samurai {
+    constructor(@inject(Rank) rank: string) {
+      super(rank);
+    }
+  }
+  const c = createContainer().register('SamuraiMaster', { useClass: SamuraiMaster }).register(Rank, { useValue: 'Master' });
+  t.is(((await c.resolve('SamuraiMaster')) as SamuraiMaster).rank, 'Master');
+});
+
+// inversify.int.spec.ts, "Should not throw due to a missing @injectable in a base class"
+test('a base class without @injectable() does not stop a decorated derived class', async (t) => {
+  class Samurai {
+    constructor(readonly rank: string) {}
+  }
+  @injectable()
+  class SamuraiMaster extends Samurai {
+    constructor() {
+      super('master');
+    }
+  }
+  const c = createContainer().register('SamuraiMaster', { useClass: SamuraiMaster });
+  t.is(((await c.resolve('SamuraiMaster')) as SamuraiMaster).rank, 'master');
+});
+
+// bugs/issue_1518.test.ts, "should not throw on deactivating undefined singleton values"
+test('disposing a container holding undefined values and instances does not throw', async (t) => {
+  const Foo = Symbol.for('foo');
+  const Bar = Symbol.for('bar');
+  const c = createContainer().register(Foo, { useValue: undefined }).register(Bar, { useFactory: () => undefined });
+  t.is(await c.resolve(Foo), undefined);
+  t.is(await c.resolve(Bar), undefined);
+  await t.notThrowsAsync(c.dispose());
+});
+
+// bugs/bugs.int.spec.ts, "Should be able to combine dynamic value with singleton scope"
+test('a factory (inversify\'s dynamic value) in singleton scope runs once', async (t) => {
+  let calls = 0;
+  const Transport = Symbol.for('transport');
+  const c = createContainer().register(Transport, { useFactory: () => ({ n: ++calls }) });
+  t.is(await c.resolve(Transport), await c.resolve(Transport));
+  t.is(calls, 1);
+});
+
+// docs/api/decorator.mdx "injectable": a class whose constructor parameters loopsafe cannot see is an invalid
+// provider at boot with the fix in the message (inversify fails on get()).
+test('a class with constructor parameters and no inversify metadata is refused at boot', (t) => {
+  class Undecorated {
+    constructor(readonly weapon: Weapon) {}
+  }
+  const c = createContainer().register(Undecorated);
+  const error = t.throws(() => c.check()) as BootError;
+  t.deepEqual(error.problems.map((p) => p.code), ['LOOPSAFE_ERR_PROVIDER_INVALID']);
+});
