@@ -197,3 +197,52 @@ test('app.close() lets an in-flight request finish with its singleton open, then
   await closing;
   t.deepEqual(log, ['handler sees db open: true', 'Unit', 'Db']);
 });
+
+// integration/scopes/e2e/nest-application-context-get-scope-provider.spec.ts, "should create provider for scope
+// default", "should create provider for scope request", "should create provider for scope transient"
+// Difference: NestJS's app.resolve() of a request-scoped provider outside a request builds a new one each time (a
+// fresh context id). loopsafe needs a scope for it (LOOPSAFE_ERR_SCOPE_REQUIRED); each new scope builds one.
+test('resolving from the app: a singleton is built once, a transient every time, a request-scoped provider once per scope', async (t) => {
+  let counter = 0;
+  const [Meta, MetaRequest, MetaTransient] = [token<number>('META'), token<number>('META_REQUEST'), token<number>('META_TRANSIENT')];
+  const app = await createApp({
+    providers: [
+      provide(Meta, { useFactory: () => ++counter }),
+      provide(MetaRequest, { lifetime: 'request', useFactory: () => ++counter }),
+      provide(MetaTransient, { lifetime: 'transient', useFactory: () => ++counter }),
+    ],
+    shutdown: false,
+  });
+  t.teardown(() => app.close());
+  t.deepEqual([app.di.resolveSync(Meta), app.di.resolveSync(Meta), await app.di.resolve(Meta)], [1, 1, 1]);
+  t.true(LoopsafeError.is(await t.throwsAsync(app.di.resolve(MetaRequest)), 'LOOPSAFE_ERR_SCOPE_REQUIRED'));
+  const [one, two] = [app.di.createScope(), app.di.createScope()];
+  t.deepEqual([await one.resolve(MetaRequest), await one.resolve(MetaRequest), await two.resolve(MetaRequest)], [2, 2, 3]);
+  t.deepEqual([await app.di.resolve(MetaTransient), await app.di.resolve(MetaTransient)], [4, 5]);
+  await Promise.all([one.dispose(), two.dispose()]);
+});
+
+// integration/scopes/e2e/resolve-scoped.spec.ts, "should resolve transient logger" and "should resolve request-scoped logger"
+test('a request-scoped service resolved in a scope gets its transient logger, built from a factory provider', async (t) => {
+  const LoggerProvider = token<{ logger: boolean }>('LOGGER');
+  class LoggerService {
+    constructor(readonly logger: { logger: boolean }) {}
+  }
+  class RequestLoggerService {
+    constructor(readonly loggerService: LoggerService) {}
+  }
+  const app = await createApp({
+    providers: [
+      provide(LoggerProvider, { useFactory: () => ({ logger: true }) }),
+      provide(LoggerService, { lifetime: 'transient', inject: [LoggerProvider] }),
+      provide(RequestLoggerService, { lifetime: 'request', inject: [LoggerService] }),
+    ],
+    shutdown: false,
+  });
+  t.teardown(() => app.close());
+  t.deepEqual((await app.di.resolve(LoggerService)).logger, { logger: true });
+  await using scope = app.di.createScope();
+  const requestScoped = await scope.resolve(RequestLoggerService);
+  t.true(requestScoped.loggerService instanceof LoggerService);
+  t.deepEqual(requestScoped.loggerService.logger, { logger: true });
+});
