@@ -6,6 +6,7 @@
  * from awilix, NestJS, inversify and FastAPI" lists each one.
  */
 import test from 'ava';
+import { Writable } from 'node:stream';
 import { LoopsafeError, provide, token, type BootError, type Registration } from '../../src/index.js';
 import { createApp, route, type RouteDeclaration } from '../../src/fastify/index.js';
 import { signal } from '../helpers/http.js';
@@ -229,4 +230,53 @@ test('a request-scoped dependency is still open when the response is serialized'
     route({ method: 'GET', url: '/function-scope', inject: [Session], handler: ([s]) => ({ toJSON: () => ({ open: s.open }) }) }),
   ]);
   t.deepEqual((await a.inject('/function-scope')).json(), { open: true });
+});
+
+// tests/test_dependency_after_yield_raise.py, test_broken_no_raise / test_broken_return_finishes
+test('a dependency whose cleanup throws after the response: the client got its 200, the error is logged with a code', async (t) => {
+  const logged = signal<string>();
+  const log = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (chunk.toString().includes('LOOPSAFE_ERR_DISPOSAL_FAILED')) logged.resolve(chunk.toString());
+      done();
+    },
+  });
+  const Broken = token<string>('broken_dep');
+  const built = await createApp({
+    providers: [provide(Broken, { lifetime: 'request', useFactory: () => 's', dispose: () => {
+      throw new Error('Broken after yield');
+    } })],
+    routes: [route({ method: 'GET', url: '/broken', inject: [Broken], handler: () => ({ message: 'all good?' }) })],
+    fastify: { logger: { level: 'error', stream: log } },
+    shutdown: false,
+  });
+  t.teardown(() => built.close());
+  const response = await built.inject('/broken');
+  t.is(response.statusCode, 200);
+  t.deepEqual(response.json(), { message: 'all good?' });
+  t.regex(await logged.promise, /broken_dep/);
+  t.is((await built.inject('/broken')).statusCode, 200, 'the next request is unaffected');
+});
+
+// tests/test_dependency_after_yield_raise.py, test_catching
+// Difference: a FastAPI yield dependency can catch the handler's exception and answer another status (418).
+// A loopsafe disposer runs after the response and never sees the exception; map errors with fastify's
+// setErrorHandler instead.
+test('a handler error is answered by fastify\'s error handler; the request-scoped dependency is still cleaned up', async (t) => {
+  class CustomError extends Error {}
+  const state: State = {};
+  const { Dep, registration, disposed } = yieldDep(state, 'catching_dep', false);
+  const fastifyApp = await createApp({
+    providers: [registration],
+    routes: [route({ method: 'GET', url: '/catching', inject: [Dep], handler: () => {
+      throw new CustomError('Simulated error during streaming');
+    } })],
+    shutdown: false,
+  });
+  t.teardown(() => fastifyApp.close());
+  // createApp returns a ready app, so the error handler is the route's own concern here: check the default.
+  const response = await fastifyApp.inject('/catching');
+  t.is(response.statusCode, 500);
+  await disposed;
+  t.is(state['catching_dep'], 'catching_dep completed');
 });
