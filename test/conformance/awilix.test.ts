@@ -276,3 +276,34 @@ test('a missing provider deep in the graph is reported with the whole path, for 
   t.is(found[0]![0], 'LOOPSAFE_ERR_PROVIDER_MISSING');
   t.deepEqual(found[0]![1].slice(-2), ['second', 'third']);
 });
+
+// awilix src/__tests__/lifetime.test.ts, "isLifetimeLonger" / "correctly compares lifetimes"
+// Difference: awilix (strict) rejects every edge from a longer lifetime to a shorter one, transients included.
+// loopsafe rejects only singleton -> request: a transient lives as long as whatever holds it.
+test('the captive rule over every pair of lifetimes: only a singleton holding a request-scoped provider fails', (t) => {
+  const lifetimes = ['transient', 'request', 'singleton'] as const;
+  const refused: string[] = [];
+  for (const holder of lifetimes) {
+    for (const dependency of lifetimes) {
+      const [Holder, Dependency] = [token(`${holder}Holder`), token(`${dependency}Dependency`)];
+      const c = createContainer()
+        .register(Holder, { lifetime: holder, inject: [Dependency], useFactory: () => ({}) })
+        .register(Dependency, { lifetime: dependency, useFactory: () => ({}) });
+      try {
+        c.check();
+      } catch (error) {
+        if (!LoopsafeError.is(error, 'LOOPSAFE_ERR_BOOT')) throw error;
+        refused.push(`${holder} -> ${dependency}`);
+      }
+    }
+  }
+  t.deepEqual(refused, ['singleton -> request']);
+});
+
+// awilix src/__tests__/container.test.ts, "behaves properly when the cradle is returned from an async function"
+test('a scope or the container returned from an async function is not mistaken for a promise', async (t) => {
+  const c = createContainer().register(token('x'), { useValue: 1 });
+  const scope = c.createScope();
+  t.is(await (async () => scope)(), scope);
+  t.is(await (async () => c)(), c);
+});
