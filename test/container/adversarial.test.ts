@@ -34,9 +34,9 @@ test('a disposer that resolves from its own scope gets a coded DisposedError; th
   t.deepEqual(log, ['B resolve: LOOPSAFE_ERR_DISPOSED', 'A']);
 });
 
-test('a disposer that resolves a provider its scope never built does not build it into a list nobody disposes', async (t) => {
-  // Regression: the scope counted as open while its disposers' synchronous part ran, so C was built and tracked
-  // in the emptied list, and never disposed, not even by container.dispose().
+test('a disposer that resolves a provider its scope never built gets a coded error, and nothing is built', async (t) => {
+  // Regression: the scope counted as open while its disposers' synchronous part ran, so C was built (in 0.1 into
+  // the emptied list, never disposed; after in-flight tracking, only to be disposed at once).
   const log: string[] = [];
   const B = token<object>('B');
   const C = token<object>('C');
@@ -66,7 +66,7 @@ test('a disposer that resolves a singleton from the container while the containe
   t.is(seen, 'LOOPSAFE_ERR_DISPOSED');
 });
 
-test('disposing a scope while its async factory runs: the resolve fails with a coded error and the late instance is disposed at once', async (t) => {
+test('disposing a scope while its async factory runs: dispose() waits for it, then disposes it exactly once', async (t) => {
   const unhandled = watchUnhandled(t);
   const disposed: string[] = [];
   let release!: () => void;
@@ -77,25 +77,30 @@ test('disposing a scope while its async factory runs: the resolve fails with a c
     return { id: 'late' };
   }, dispose: (conn) => void disposed.push(conn.id) });
   const scope = c.createScope();
-  const pending = scope.resolve(Conn);
+  const pending = scope.resolve(Conn).then((conn) => conn.id, (error: unknown) => codeOf(error));
   await tick();
-  await scope.dispose();
+  const disposing = scope.dispose();
+  t.true(scope.disposed);
+  t.is(codeOf(await scope.resolve(Conn).catch((e: unknown) => e)), 'LOOPSAFE_ERR_DISPOSED', 'no new resolve once disposal began');
   release();
-  t.is(codeOf(await t.throwsAsync(pending)), 'LOOPSAFE_ERR_DISPOSED');
+  await disposing;
   t.deepEqual(disposed, ['late']);
+  t.is(await pending, 'late', 'the construction that was already running is handed out, and disposed with the scope');
   await tick();
   t.deepEqual(unhandled, []);
 });
 
-test('a rejection that arrives after its scope is gone fails only that resolve, with no unhandled rejection', async (t) => {
+test('a rejection that arrives while its scope is disposing fails only that resolve, with no unhandled rejection', async (t) => {
   const unhandled = watchUnhandled(t);
   let fail!: (error: Error) => void;
   const Slow = token<object>('Slow');
   const c = createContainer().register(Slow, { lifetime: 'request', useFactory: () => new Promise<object>((_, reject) => (fail = reject)) });
   const scope = c.createScope();
   const pending = scope.resolve(Slow);
-  await scope.dispose();
+  await tick();
+  const disposing = scope.dispose();
   fail(new Error('connection refused'));
+  await t.notThrowsAsync(disposing);
   const error = await t.throwsAsync(pending);
   t.is(codeOf(error), 'LOOPSAFE_ERR_PROVIDER_FAILED');
   t.is((error.cause as Error).message, 'connection refused');
@@ -266,13 +271,13 @@ test('two tokens with the same name are two providers; a string key with that na
   t.deepEqual([await c.resolve(first), await c.resolve(second), await c.resolve('Config')], ['one', 'two', 'three']);
 });
 
-test('a missing provider between two same-named tokens names the right one in its path', (t) => {
+test('a missing provider between two same-named tokens names the right one in its path, telling the two apart', (t) => {
   const A1 = token('A');
   const A2 = token('A');
   const Missing = token('Missing');
   const c = createContainer().register(A1, { inject: [A2], useFactory: () => 1 }).register(A2, { inject: [Missing], useFactory: () => 2 });
   const error = t.throws(() => c.check()) as unknown as { problems: { code: string; path: string[] }[] };
-  t.deepEqual(error.problems.map((p) => [p.code, p.path]), [['LOOPSAFE_ERR_PROVIDER_MISSING', ['A', 'A', 'Missing']]]);
+  t.deepEqual(error.problems.map((p) => [p.code, p.path]), [['LOOPSAFE_ERR_PROVIDER_MISSING', ['A', 'A#2', 'Missing']]]);
 });
 
 test('a singleton factory that returns undefined is built once: undefined is an instance, not an empty slot', async (t) => {
