@@ -8,6 +8,14 @@ import { createContainer, LoopsafeError, token, type DisposalError } from '../..
 
 const codeOf = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
 
+/** Settles with 'hung' if `p` has not settled after `turns` macrotask turns (bounded by turns, not by time). */
+async function within<T>(p: Promise<T>, turns = 200): Promise<T | 'hung'> {
+  let done = false;
+  const guarded = p.finally(() => (done = true));
+  for (let i = 0; i < turns && !done; i++) await tick();
+  return done ? guarded : 'hung';
+}
+
 /** Records unhandled rejections during a test, so a stray one fails it instead of crashing the worker later. */
 function watchUnhandled(t: { teardown(fn: () => void): void }): unknown[] {
   const seen: unknown[] = [];
@@ -345,4 +353,76 @@ test('a failed eager boot disposes nothing it did not build and can be retried',
   await t.notThrowsAsync(c.boot());
   t.is(c.boot(), c.boot(), 'a successful boot returns the same promise');
   t.is(attempts, 2);
+});
+
+// The cases below failed on 0.1 (issue 9 items 1-5) and pass since core's fixes were merged.
+
+test('a useValue thenable injected beside an async dependency is injected as it is, not awaited', async (t) => {
+  const Reply = token<{ then(): void }>('Reply');
+  const Db = token<string>('Db');
+  const Handler = token<unknown[]>('Handler');
+  const reply = { then() {} };
+  const c = createContainer({ timeout: 0 })
+    .register(Reply, { useValue: reply })
+    .register(Db, { useFactory: async () => 'db' })
+    .register(Handler, { inject: [Reply, Db], useFactory: (r, d) => [r, d] });
+  const result = await within(c.resolve(Handler));
+  t.not(result, 'hung');
+  if (result !== 'hung') t.is(result[0], reply);
+});
+
+test('a factory that settles after its timeout has its late instance disposed', async (t) => {
+  const disposed: string[] = [];
+  let release!: () => void;
+  const Slow = token<{ id: string }>('Slow');
+  const c = createContainer({ timeout: 10 }).register(Slow, {
+    useFactory: () => new Promise<{ id: string }>((resolve) => (release = () => resolve({ id: 'late' }))),
+    dispose: (s) => void disposed.push(s.id),
+  });
+  t.is(codeOf(await t.throwsAsync(c.resolve(Slow))), 'LOOPSAFE_ERR_PROVIDER_TIMEOUT');
+  release();
+  await c.dispose();
+  t.deepEqual(disposed, ['late']);
+});
+
+test('container.dispose() waits for a singleton still being built, then disposes it once', async (t) => {
+  const disposed: string[] = [];
+  let release!: () => void;
+  const Db = token<{ id: string }>('Db');
+  const c = createContainer().register(Db, {
+    useFactory: () => new Promise<{ id: string }>((resolve) => (release = () => resolve({ id: 'db' }))),
+    dispose: (d) => void disposed.push(d.id),
+  });
+  const pending = c.resolve(Db).catch(() => undefined);
+  await tick();
+  let finished = false;
+  const disposing = c.dispose().then(() => (finished = true));
+  await tick();
+  t.false(finished, 'dispose() does not finish before the construction settles');
+  release();
+  await disposing;
+  await pending;
+  t.deepEqual(disposed, ['db']);
+});
+
+test('a 100,000-deep chain checks and resolves without a RangeError', async (t) => {
+  const depth = 100_000;
+  const keys = Array.from({ length: depth }, (_, i) => token<number>(`K${i}`));
+  const c = createContainer();
+  keys.forEach((k, i) => {
+    const next = keys[i + 1];
+    if (next === undefined) c.register(k, { useFactory: () => 0 });
+    else c.register(k, { inject: [next], useFactory: (n) => n + 1 });
+  });
+  t.notThrows(() => c.check());
+  t.is(await c.resolve(keys[0]!), depth - 1);
+});
+
+test('two independent cycles between same-named tokens are two problems', (t) => {
+  const [A1, B1, A2, B2] = [token('A'), token('B'), token('A'), token('B')];
+  const c = createContainer()
+    .register(A1, { inject: [B1], useFactory: () => 1 }).register(B1, { inject: [A1], useFactory: () => 1 })
+    .register(A2, { inject: [B2], useFactory: () => 1 }).register(B2, { inject: [A2], useFactory: () => 1 });
+  const error = t.throws(() => c.check()) as unknown as { problems: { code: string }[] };
+  t.deepEqual(error.problems.map((p) => p.code), ['LOOPSAFE_ERR_CYCLE', 'LOOPSAFE_ERR_CYCLE']);
 });

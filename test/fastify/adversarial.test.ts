@@ -6,7 +6,7 @@ import test from 'ava';
 import fastify from 'fastify';
 import { setImmediate as tick } from 'node:timers/promises';
 import { createContainer, provide, token } from '../../src/index.js';
-import { createApp, FastifyRequestToken, loopsafePlugin, route } from '../../src/fastify/index.js';
+import { createApp, FastifyReplyToken, FastifyRequestToken, loopsafePlugin, route } from '../../src/fastify/index.js';
 import { signal } from '../helpers/http.js';
 
 test('1,000 concurrent requests: each gets its own request-scoped instance, each disposed exactly once', async (t) => {
@@ -111,4 +111,23 @@ test('routes of the plugin registered inside a prefixed plugin are served under 
   }, { prefix: '/api' });
   t.is((await app.inject('/api/t')).body, 'ok');
   t.is((await app.inject('/t')).statusCode, 404);
+});
+
+// Failed on 0.1 (issue 9 item 1: the thenable reply was awaited beside an async dependency); passes since core's fix.
+test('a route that injects the reply beside an async singleton answers', async (t) => {
+  const Db = token<string>('Db');
+  const app = await createApp({
+    providers: [provide(Db, { useFactory: async () => {
+      await tick();
+      return 'db';
+    } })],
+    routes: [route({ method: 'GET', url: '/', inject: [FastifyReplyToken, Db], handler: ([reply, db]) => reply.send({ db }) })],
+    shutdown: false,
+  });
+  t.teardown(() => app.close());
+  let answered = false;
+  const response = app.inject('/').finally(() => (answered = true));
+  for (let i = 0; i < 400 && !answered; i++) await tick();
+  t.true(answered, 'answered within 400 event-loop turns');
+  if (answered) t.deepEqual((await response).json(), { db: 'db' });
 });
