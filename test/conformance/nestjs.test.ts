@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import type { FastifyRequest } from 'fastify';
-import { LoopsafeError, provide, token, type BootError } from '../../src/index.js';
+import { lazy, LoopsafeError, provide, token, type BootError } from '../../src/index.js';
 import { Controller, createApp, FastifyRequestToken, Get, Inject, route } from '../../src/fastify/index.js';
 import { signal } from '../helpers/http.js';
 
@@ -104,7 +104,7 @@ test('a transient is built once for each dependent that injects it, per request 
 // integration/scopes/e2e/circular-request-scope.spec.ts, "Circular request scope" (HelloService and UsersService
 // depend on each other through forwardRef and NestJS builds both per request)
 // Difference: loopsafe refuses every cycle when the app boots, whatever the lifetimes; nothing is built and no
-// port opens. The fix is a third provider holding the shared part.
+// port opens. The fix is lazy(key) on one side (next test) or a third provider holding the shared part.
 test('request-scoped providers that depend on each other fail the boot with the cycle named', async (t) => {
   let built = 0;
   const HelloService = token<object>('HelloService');
@@ -245,4 +245,29 @@ test('a request-scoped service resolved in a scope gets its transient logger, bu
   const requestScoped = await scope.resolve(RequestLoggerService);
   t.true(requestScoped.loggerService instanceof LoggerService);
   t.deepEqual(requestScoped.loggerService.logger, { logger: true });
+});
+
+// integration/scopes/e2e/circular-request-scope.spec.ts, "should create service for each request" (the two
+// services reach each other through forwardRef()). loopsafe's forwardRef is lazy(key): one side receives a function
+// that resolves the other on use, in the same request scope, so the cycle is no longer a boot problem.
+test('request-scoped providers that need each other boot when one side asks lazily, and share one instance per request', async (t) => {
+  let built = 0;
+  interface Hello { users: () => Promise<Users>; n: number }
+  interface Users { hello: Hello; n: number }
+  const HelloService = token<Hello>('HelloService');
+  const UsersService = token<Users>('UsersService');
+  const app = await createApp({
+    providers: [
+      provide(HelloService, { lifetime: 'request', inject: [lazy(UsersService)], useFactory: (users) => ({ users, n: ++built }) }),
+      provide(UsersService, { lifetime: 'request', inject: [HelloService], useFactory: (hello) => ({ hello, n: ++built }) }),
+    ],
+    routes: [route({ method: 'GET', url: '/hello', inject: [HelloService], handler: async ([hello]) => {
+      const users = await hello.users();
+      return { same: users.hello === hello, again: (await hello.users()) === users };
+    } })],
+    shutdown: false,
+  });
+  t.teardown(() => app.close());
+  for (let i = 0; i < 3; i++) t.deepEqual((await app.inject('/hello')).json(), { same: true, again: true });
+  t.is(built, 6, 'two services per request, three requests');
 });
