@@ -14,6 +14,8 @@ export interface NodeSpec {
   fails: boolean;
   disposer: 'none' | 'option' | 'own';
   deps: number[];
+  /** Dependencies asked for with lazy(key): checked at boot, never closing a cycle. */
+  lazy: number[];
   missing: number[];
   optionalMissing: number[];
 }
@@ -34,6 +36,7 @@ export const anyGraph = fc.integer({ min: 1, max: 8 }).chain((n) =>
       fails: fc.constant(false),
       disposer: fc.constant<'none'>('none'),
       deps: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }),
+      lazy: fc.oneof({ weight: 3, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 2 }) }),
       missing: fc.oneof({ weight: 4, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: MISSING_KEYS - 1 }), { maxLength: 2 }) }),
       optionalMissing: fc.oneof({ weight: 4, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: MISSING_KEYS - 1 }), { maxLength: 1 }) }),
     }),
@@ -54,6 +57,7 @@ export const validGraph = fc.integer({ min: 1, max: 7 }).chain((n) =>
       fails: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       disposer: fc.constantFrom<'none' | 'option' | 'own'>('none', 'option', 'own'),
       deps: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { maxLength: 3 }),
+      lazy: fc.constant<number[]>([]),
       missing: fc.constant<number[]>([]),
       optionalMissing: fc.constant<number[]>([]),
     }),
@@ -120,7 +124,8 @@ export function modelCaptives(nodes: readonly NodeSpec[]): Set<string> {
     if (holder.lifetime !== 'singleton') return;
     const seen = new Set<number>([h]);
     const walk = (v: number): void => {
-      for (const d of nodes[v]!.deps) {
+      // A lazy dependency is a transient resolver of its key: the captive rule looks through it.
+      for (const d of [...nodes[v]!.deps, ...nodes[v]!.lazy]) {
         if (seen.has(d)) continue;
         seen.add(d);
         if (nodes[d]!.lifetime === 'request') found.add(`${nodeName(h)}>${nodeName(d)}`);
@@ -132,13 +137,26 @@ export function modelCaptives(nodes: readonly NodeSpec[]): Set<string> {
   return found;
 }
 
-/** Whether `path` follows real edges of the graph (by node name). The last step may name a missing key. */
+const lazyName = /^lazy\(N(\d+)\)$/;
+
+/**
+ * Whether `path` follows real edges of the graph (by node name). A lazy edge shows as `Nx -> lazy(Ny) -> Ny`; the
+ * last step may name a missing key.
+ */
 export function isChain(nodes: readonly NodeSpec[], path: readonly string[], lastMayBeMissing = false): boolean {
   for (let k = 0; k + 1 < path.length; k++) {
+    const to = path[k + 1]!;
+    const lazyFrom = lazyName.exec(path[k]!);
+    if (lazyFrom !== null) {
+      if (to !== `N${lazyFrom[1]}`) return false;
+      continue;
+    }
     const from = nodes[Number(path[k]!.slice(1))];
     if (from === undefined || !path[k]!.startsWith('N')) return false;
-    const to = path[k + 1]!;
-    const ok = to.startsWith('N') ? from.deps.includes(Number(to.slice(1))) : lastMayBeMissing && k + 2 === path.length && from.missing.includes(Number(to.slice(1)));
+    const lazyTo = lazyName.exec(to);
+    const ok = lazyTo !== null ? from.lazy.includes(Number(lazyTo[1]))
+      : to.startsWith('N') ? from.deps.includes(Number(to.slice(1)))
+        : lastMayBeMissing && k + 2 === path.length && from.missing.includes(Number(to.slice(1)));
     if (!ok) return false;
   }
   return true;
