@@ -14,7 +14,7 @@ export {
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
 export { UnsupportedDecoratorError } from './errors/inversify.js';
-export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
+export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type AllowRule, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
 export { countThreads } from './threads/count.js';
 export { threadChannels } from './threads/channels.js';
 export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './threads/findings.js';

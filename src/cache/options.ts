@@ -1,4 +1,5 @@
-import { anyObject, duration, oneOf, satisfies, shape, text } from '../options/rules.js';
+import { InvalidOptionError } from '../errors/container.js';
+import { anyObject, count, duration, list, oneOf, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
 import { validateOptions } from '../options/validate.js';
 import type { CacheBackend, CacheOptions, CacheSetOptions, CacheUnavailablePolicy, RedisCacheOptions } from './cache.js';
@@ -9,15 +10,18 @@ import type { StoreOptions } from './store.js';
 export interface ResolvedCacheOptions extends StoreOptions {
   readonly backend: CacheBackend;
   readonly ttl: number;
+  readonly maxEntries: number;
   readonly onUnavailable: CacheUnavailablePolicy;
   readonly serializer: CacheSerializer;
 }
 
 // A TTL is an expiry time stored with the entry, not a timer, so it may exceed a timer's 2^31-1 ms.
 const ttl = duration({ max: Number.MAX_SAFE_INTEGER });
+const redisUrl = text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' });
 
 const redisSchema = {
-  url: text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' }),
+  url: redisUrl,
+  cluster: list(redisUrl, 'a non-empty array of redis:// URLs of Cluster nodes', 1),
   options: anyObject("ioredis's options object"),
 } satisfies Schema<RedisCacheOptions>;
 
@@ -27,6 +31,7 @@ export const cacheSchema = {
   redis: shape(redisSchema),
   prefix: text(),
   ttl,
+  maxEntries: count(1),
   timeout: duration({ min: 1 }),
   onUnavailable: oneOf(['bypass', 'fail']),
   lockTtl: duration({ min: 1 }),
@@ -39,14 +44,21 @@ const setSchema = { ttl } satisfies Schema<CacheSetOptions>;
 /** Refuse bad options with `LOOPSAFE_ERR_OPTION_INVALID`, then apply defaults. @internal */
 export function resolveCacheOptions(options: CacheOptions, where = 'createCache'): ResolvedCacheOptions {
   validateOptions(cacheSchema, options, where);
+  const prefix = options.prefix ?? 'loopsafe:';
+  const cluster = options.redis?.cluster;
+  // How two options combine, which no single option's rule can see: a brace in the prefix would become the hash
+  // tag and put a key's value and its lock in different slots.
+  if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(where, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
   return {
     backend: options.backend ?? 'memory',
     onUnavailable: options.onUnavailable ?? 'bypass',
     serializer: options.serializer ?? jsonSerializer,
-    prefix: options.prefix ?? 'loopsafe:',
+    prefix,
     url: options.redis?.url ?? 'redis://127.0.0.1:6379',
+    cluster,
     clientOptions: options.redis?.options ?? {},
     ttl: options.ttl ?? 0,
+    maxEntries: options.maxEntries ?? 10_000,
     timeout: options.timeout ?? 500,
     lockTtl: options.lockTtl ?? 10_000,
   };

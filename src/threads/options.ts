@@ -1,6 +1,15 @@
-import { anyObject, duration, flag, oneOf } from '../options/rules.js';
+import { anyObject, duration, either, flag, list, oneOf, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
-import type { ThreadMonitorOptions } from './monitor.js';
+import type { AllowRule, ThreadMonitorOptions } from './monitor.js';
+import type { WorkKind } from './work.js';
+
+const kinds: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
+const kind = oneOf(kinds);
+
+const allowRuleSchema = {
+  provider: text({ nonEmpty: true, expected: "a provider's name" }),
+  kind: either(kind, list(kind)),
+} satisfies Schema<AllowRule>;
 
 /** `createThreadMonitor()`'s options. */
 export const monitorSchema = {
@@ -11,4 +20,6 @@ export const monitorSchema = {
   captureStacks: flag(),
   // metrics.ts recognises a prom-client Registry (it needs the package loaded); here only its type is checked.
   metrics: anyObject('a prom-client Registry'),
+  allow: list(shape(allowRuleSchema, 'a rule { provider?, kind? }'), 'an array of rules { provider?, kind? }'),
+  routes: flag(),
 } satisfies Schema<ThreadMonitorOptions>;
