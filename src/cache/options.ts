@@ -21,7 +21,9 @@ const redisUrl = text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or redis
 
 const redisSchema = {
   url: redisUrl,
-  cluster: list(redisUrl, 'a non-empty array of redis:// URLs of Cluster nodes', 1),
+  // Credentials and TLS are node options (`options`), which apply to every node the client discovers.
+  cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes", 1),
+  clusterOptions: anyObject("ioredis's Cluster options object"),
   options: anyObject("ioredis's options object"),
 } satisfies Schema<RedisCacheOptions>;
 
@@ -55,12 +57,13 @@ export function resolveCacheOptions(options: CacheOptions, where = 'createCache'
     serializer: options.serializer ?? jsonSerializer,
     prefix,
     url: options.redis?.url ?? 'redis://127.0.0.1:6379',
-    cluster,
+    cluster: cluster === undefined ? undefined : [...cluster],
     clientOptions: options.redis?.options ?? {},
+    clusterOptions: options.redis?.clusterOptions ?? {},
     ttl: options.ttl ?? 0,
-    maxEntries: options.maxEntries ?? 10_000,
     timeout: options.timeout ?? 500,
     lockTtl: options.lockTtl ?? 10_000,
+    maxEntries: options.maxEntries ?? 10_000,
   };
 }
 
