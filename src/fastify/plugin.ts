@@ -15,6 +15,7 @@ import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js'
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { pluginSchema } from './options.js';
+import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
 
@@ -78,6 +79,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     },
   });
   app.addHook('onRequest', linkReply);
+  hideErrorDetails(app);
   // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
   const routeRuns = routeAttributionOf((container as unknown as { observer?: unknown }).observer);
   if (routeRuns !== undefined) {
