@@ -54,3 +54,24 @@ export class RequestScopeUnavailableError extends LoopsafeError {
     super(`request.di was read for ${url} before the loopsafe plugin's onRequest hook ran. Register loopsafePlugin before the hooks that use request.di (createApp does), or read it from a later hook.`);
   }
 }
+
+/**
+ * A provider was registered for `FastifyRequestToken` or `FastifyReplyToken`. The plugin supplies those to every
+ * request scope; a provider of the app's own would replace the real request or reply. Reported inside the boot's
+ * `BootError`.
+ */
+export class ReservedTokenError extends LoopsafeError {
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_TOKEN_RESERVED`. */
+  static readonly code = 'LOOPSAFE_ERR_FASTIFY_TOKEN_RESERVED';
+  /** The stable code, `LOOPSAFE_ERR_FASTIFY_TOKEN_RESERVED`. */
+  readonly code = ReservedTokenError.code;
+  /** The class name, kept through minification. */
+  override name = 'ReservedTokenError' as const;
+
+  constructor(token: string) {
+    super(
+      `A provider is registered for ${token}, which the loopsafe plugin supplies to every request scope; it would replace the real one. ` +
+        `Remove that registration and inject ${token}Token as it is, or register your value under a token of your own.`,
+    );
+  }
+}

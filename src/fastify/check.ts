@@ -2,9 +2,10 @@ import { createContainer, type Container } from '../container/container.js';
 import type { Dep, Registration } from '../container/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { BootError } from '../errors/container.js';
+import { ReservedTokenError } from '../errors/fastify.js';
 import { validateOptions } from '../options/validate.js';
 import type { AppOptions } from './app.js';
-import type { Class } from '../tokens.js';
+import { keyName, type Class } from '../tokens.js';
 import { compileRoutes, type CompiledRoute } from './compile.js';
 import { appSchema } from './options.js';
 import type { RouteDeclaration } from './route.js';
@@ -22,8 +23,11 @@ export function checkAppGraph(
   routes: readonly RouteDeclaration<readonly Dep[], any>[],
 ): CompiledRoute[] {
   const problems: LoopsafeError[] = [];
-  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
-  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
+  // The plugin's own keys: a provider of the app's would stand in for the real request or reply.
+  for (const reserved of [FastifyRequestToken, FastifyReplyToken]) {
+    if (container.has(reserved)) problems.push(new ReservedTokenError(keyName(reserved)));
+    else container.register(reserved, { supplied: true });
+  }
   const compiled = compileRoutes(container, controllers, routes, problems);
   try {
     container.check();

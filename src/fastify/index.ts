@@ -17,4 +17,4 @@ export {
 } from './decorators.js';
 export { FastifyRequestToken, FastifyReplyToken } from './tokens.js';
 export type { ShutdownOptions } from './shutdown.js';
-export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError } from '../errors/fastify.js';
+export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError, ReservedTokenError } from '../errors/fastify.js';
