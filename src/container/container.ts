@@ -14,7 +14,7 @@ import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
-import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
+import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from './provider.js';
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {
@@ -49,9 +49,9 @@ export interface ContainerOptions {
 /** A dependency-injection container. Create one with {@link createContainer}. */
 export interface Container extends AsyncDisposable {
   /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
-  register<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
-  override<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** True when a provider is registered (or an attached inversify container binds the key). */
   has(key: Key): boolean;
   /**

@@ -160,6 +160,7 @@ function classPlan(
   dispose: Plan['disposer'], eager: boolean, timeout: number,
 ): Plan {
   if (inject !== undefined) {
+    checkArity(name, cls, inject);
     return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: lifetime ?? 'singleton', depKeys: inject, fn: cls as unknown as Fn, isClass: true, disposer: dispose, eager, timeout });
   }
   const info = readClassInfo(cls, name);
@@ -178,6 +179,23 @@ function classPlan(
     return runHooks(instance, info.postConstruct);
   };
   return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: [...info.ctor, ...info.props.map(([, dep]) => dep)], fn, disposer, eager, timeout });
+}
+
+/**
+ * An `inject` list must give the constructor every parameter it requires. `Class.length` counts the parameters
+ * before the first one with a default (so a default may be left out); with decorator metadata, the declared
+ * parameter count also bounds the list from above.
+ */
+function checkArity(name: string, cls: AnyClass, inject: readonly Dep[]): void {
+  const required = cls.length;
+  const declared = (Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined)?.length;
+  if (inject.length >= required && (declared === undefined || inject.length <= declared)) return;
+  const wanted = declared !== undefined && inject.length > declared ? `${declared}` : `${required}`;
+  throw new InvalidProviderError(
+    [name],
+    `inject of ${name} lists ${inject.length} dependencies for a constructor of ${cls.name || '(anonymous class)'} that takes ${wanted}`,
+    `List one dependency per constructor parameter, in order.`,
+  );
 }
 
 function runHooks(instance: Record<string | symbol, unknown>, names: readonly (string | symbol)[], from = 0): unknown {
