@@ -12,6 +12,7 @@ import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, pl
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
+import { exposeInternals } from './seam.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
 import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from './provider.js';
@@ -124,6 +125,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);
+    exposeInternals(this, this);
   }
 
   get disposed(): boolean {
@@ -217,7 +219,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     return value as KeyType<K>;
   }
 
-  createScope(): Scope {
+  createScope(): RequestScope {
     this.#assertAlive('create a scope');
     if (this.#plans === undefined) this.check();
     const scope = new RequestScope(this);

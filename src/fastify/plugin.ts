@@ -4,9 +4,8 @@ import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
 import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
-import type { Plan } from '../resolution/plan.js';
-import type { RootSite } from '../resolution/resolve.js';
-import type { Class, Key } from '../tokens.js';
+import { internalsOf } from '../container/seam.js';
+import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
 import { ConnectionDrain } from './drain.js';
@@ -81,10 +80,10 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   });
   app.addHook('onRequest', linkReply);
 
-  const plans = container as unknown as { planOf(key: Key): Plan };
+  const inside = internalsOf(container, 'loopsafePlugin');
   for (const r of routes) {
-    const plan = plans.planOf(r.key);
-    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+    const plan = inside.planOf(r.key);
+    const handler = needsNoScope(plan) ? singletonRouteHandler(inside.root, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
     app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
   }
 
