@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createContainer } from '../container/container.js';
-import type { Registration } from '../container/provider.js';
+import type { Registration } from '../declare/provider.js';
 import { ClusterAppError } from '../errors/cluster.js';
 
 const brand = Symbol.for('loopsafe.clusterApp');

@@ -14,8 +14,8 @@ import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from './inversify.js';
-import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from './provider.js';
+import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
+import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {

@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { ClassElementMetadataKind, getClassMetadata, type ClassElementMetadata } from '@inversifyjs/core';
 import { LazyServiceIdentifier, type Container as InversifyContainer } from 'inversify';
 import { InvalidProviderError, InversifyError } from '../errors/container.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from './lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import { optional, type AnyClass, type Dep } from './provider.js';
 

@@ -1,5 +1,5 @@
 import type { Class, Key, KeyType } from '../tokens.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from './lifetime.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
-import type { Dep } from '../container/provider.js';
+import type { Dep } from '../declare/provider.js';
 import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { internalsOf } from '../container/seam.js';

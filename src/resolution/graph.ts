@@ -1,9 +1,9 @@
 import { CaptiveDependencyError, CycleError, MissingProviderError } from '../errors/container.js';
 import type { LoopsafeError } from '../errors/base.js';
-import { isCaptive } from '../scopes/lifetime.js';
+import { isCaptive } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import type { ForeignContainer } from '../container/inversify.js';
-import { isLazy, isOptional } from '../container/provider.js';
+import type { ForeignContainer } from '../declare/inversify.js';
+import { isLazy, isOptional } from '../declare/provider.js';
 import { foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON } from './plan.js';
 
 /**

@@ -1,8 +1,8 @@
 import { InvalidProviderError } from '../errors/container.js';
-import { lifetimes, type Lifetime } from '../scopes/lifetime.js';
+import { lifetimes, type Lifetime } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
-import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
+import { readClassInfo, type ForeignContainer } from '../declare/inversify.js';
+import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
 
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
 export const EMPTY: unique symbol = Symbol('loopsafe.empty');
