@@ -17,16 +17,22 @@ export interface ContainerInternals {
   createScope(): RequestScope;
 }
 
-const internals = new WeakMap<object, ContainerInternals>();
+/** Where a container keeps its internals: a symbol the package never exports, so users do not reach them. */
+const kInternals = Symbol('loopsafe.internals');
+
+interface Exposed {
+  [kInternals]?: ContainerInternals;
+}
 
 /** Called once by each container as it is created. @internal */
 export function exposeInternals(container: object, inside: ContainerInternals): void {
-  internals.set(container, inside);
+  // A property, not a WeakMap: apps (and tests) create many short-lived containers, and weak entries cost the GC.
+  Object.defineProperty(container, kInternals, { value: inside });
 }
 
 /** The internals of a container made by `createContainer()`. `where` names the adapter, for the error. @internal */
 export function internalsOf(container: object, where: string): ContainerInternals {
-  const inside = internals.get(container);
+  const inside = (container as Exposed)[kInternals];
   if (inside === undefined) throw new InvalidOptionError(where, 'container', 'a container made by createContainer()', container);
   return inside;
 }

@@ -4,6 +4,11 @@ import { keyName, type Key } from '../tokens.js';
 import { readClassInfo, type ForeignContainer } from '../declare/inversify.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
 
+/** A plan the boot check's walk has not reached. */
+export const UNSEEN = -1;
+/** A plan the boot check's walk has finished. */
+export const DONE = -2;
+
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
 export const EMPTY: unique symbol = Symbol('loopsafe.empty');
 
@@ -54,6 +59,8 @@ export class Plan {
   direct = false;
   value: unknown = EMPTY;
   pending: Promise<unknown> | undefined = undefined;
+  /** The boot check's mark: UNSEEN, DONE, or the plan's position on the walk's stack (see graph.ts). */
+  walk = UNSEEN;
 
   constructor(init: {
     name: string;
