@@ -5,6 +5,7 @@ import type { Dep } from '../declare/provider.js';
 import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { internalsOf } from '../container/seam.js';
+import { routeAttributionOf } from '../threads/routes.js';
 import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
@@ -79,8 +80,15 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     },
   });
   app.addHook('onRequest', linkReply);
-
   const inside = internalsOf(container, 'loopsafePlugin');
+  // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
+  const routeRuns = routeAttributionOf(inside.root.observer);
+  if (routeRuns !== undefined) {
+    app.addHook('onRequest', function loopsafeAttributeRoute(request, _reply, done) {
+      routeRuns.run(`${request.method} ${request.routeOptions.url ?? request.url}`, done);
+    });
+  }
+
   for (const r of routes) {
     const plan = inside.planOf(r.key);
     const handler = needsNoScope(plan) ? singletonRouteHandler(inside.root, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
