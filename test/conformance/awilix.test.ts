@@ -143,10 +143,12 @@ test('the path of a missing provider names only the failing chain, not a sibling
 });
 
 // awilix src/__tests__/container.test.ts, "throws an AwilixResolutionError when the lifetime is unknown"
-test('an unknown lifetime is an invalid provider at boot', (t) => {
+// Difference: awilix fails at resolve; loopsafe refuses the declaration when it is registered (options validation).
+test('an unknown lifetime is refused when the provider is registered', (t) => {
   const First = token('first');
-  const c = createContainer().register(First, { lifetime: 'lol' as 'singleton', useFactory: () => 1 });
-  t.deepEqual(bootProblems(t, () => c.check()), [['LOOPSAFE_ERR_PROVIDER_INVALID', ['first']]]);
+  const error = t.throws(() => createContainer().register(First, { lifetime: 'lol' as 'singleton', useFactory: () => 1 })) as LoopsafeError & { option?: string };
+  t.is(error.code, 'LOOPSAFE_ERR_OPTION_INVALID');
+  t.is(error.option, 'lifetime');
 });
 
 // awilix src/__tests__/container.test.ts, "strict mode" / "allows longer lifetime modules to depend on shorter lifetime dependencies by default"
