@@ -1,6 +1,6 @@
 import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createContainer, type ContainerOptions } from '../container/container.js';
-import type { Dep, Registration } from '../container/provider.js';
+import type { Dep, Registration } from '../declare/provider.js';
 import { validateOptions } from '../options/validate.js';
 import type { Class } from '../tokens.js';
 import { appParts } from './check.js';
