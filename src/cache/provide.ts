@@ -1,4 +1,4 @@
-import { provide, type Registration } from '../container/provider.js';
+import { provide, type Registration } from '../declare/provider.js';
 import { CacheBackendMissingError } from '../errors/cache.js';
 import { token, type Key, type Token } from '../tokens.js';
 import type { Cache, CacheOptions } from './cache.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createContainer } from '../container/container.js';
-import type { Registration } from '../container/provider.js';
+import type { Registration } from '../declare/provider.js';
 import { containerSchema } from '../container/options.js';
 import { ClusterAppError } from '../errors/cluster.js';
 import { func, required } from '../options/rules.js';

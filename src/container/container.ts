@@ -12,10 +12,11 @@ import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, pl
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
+import { exposeInternals } from './seam.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from './inversify.js';
+import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
-import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
+import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {
@@ -50,9 +51,9 @@ export interface ContainerOptions {
 /** A dependency-injection container. Create one with {@link createContainer}. */
 export interface Container extends AsyncDisposable {
   /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
-  register<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
-  override<K extends Key, const D extends readonly Dep[] = readonly []>(key: K, def?: ProviderDef<KeyType<K>, D>): this;
+  override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** True when a provider is registered (or an attached inversify container binds the key). */
   has(key: Key): boolean;
   /**
@@ -116,6 +117,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);
+    exposeInternals(this, this);
   }
 
   get disposed(): boolean {
@@ -211,7 +213,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     return value as KeyType<K>;
   }
 
-  createScope(): Scope {
+  createScope(): RequestScope {
     this.#assertAlive('create a scope');
     if (this.#plans === undefined) this.check();
     const scope = new RequestScope(this);

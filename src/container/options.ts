@@ -1,10 +1,10 @@
 import { anyObject, anything, duration, flag, func, list, oneOf, satisfies, shape } from '../options/rules.js';
 import type { Rule, Schema } from '../options/rule.js';
 import { validateOptions } from '../options/validate.js';
-import { lifetimes } from '../scopes/lifetime.js';
+import { lifetimes } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import type { ContainerOptions } from './container.js';
-import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from './provider.js';
+import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from '../declare/provider.js';
 
 // Schema<Registration> makes a field added to Registration a compile error here until it has a rule.
 const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') }, 'a registration made by provide()');
@@ -25,7 +25,8 @@ export function validateContainerOptions(options: ContainerOptions): void {
   validateOptions(containerSchema, options, 'createContainer');
 }
 
-type AnyDef = FactoryProvider<unknown> & ClassProvider<unknown> & ValueProvider<unknown> & SuppliedProvider;
+// Each kind marks the others' keys `never` (one way to provide a key): leave those markers out of the union of keys.
+type AnyDef = Omit<FactoryProvider<unknown>, 'useClass'> & Omit<ClassProvider<unknown>, 'useFactory'> & ValueProvider<unknown> & SuppliedProvider;
 
 const constructed = {
   lifetime: oneOf(lifetimes),

@@ -1,5 +1,5 @@
 import { createContainer, type Container } from '../container/container.js';
-import type { Dep, Registration } from '../container/provider.js';
+import type { Dep, Registration } from '../declare/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { BootError } from '../errors/container.js';
 import { ReservedTokenError } from '../errors/fastify.js';

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify';
 import type { Container } from '../container/container.js';
-import type { Dep } from '../container/provider.js';
+import type { Dep } from '../declare/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { RouteDeclarationError } from '../errors/fastify.js';
 import type { Class } from '../tokens.js';

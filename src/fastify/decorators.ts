@@ -1,7 +1,7 @@
 import type { HTTPMethods, RouteShorthandOptions } from 'fastify';
-import type { Dep } from '../container/provider.js';
+import type { Dep } from '../declare/provider.js';
 import { validateOptions } from '../options/validate.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from '../declare/lifetime.js';
 import { metadataFor, type ParamSource } from './metadata.js';
 import { controllerSchema } from './options.js';
 

@@ -1,6 +1,6 @@
 import type { HTTPMethods, RouteShorthandOptions } from 'fastify';
-import type { Dep } from '../container/provider.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Dep } from '../declare/provider.js';
+import type { Lifetime } from '../declare/lifetime.js';
 
 /** What a handler parameter receives. */
 export type ParamSource =

@@ -2,7 +2,7 @@ import type { RegisterOptions } from 'fastify';
 import { containerSchema } from '../container/options.js';
 import { anyObject, duration, either, flag, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
-import { lifetimes } from '../scopes/lifetime.js';
+import { lifetimes } from '../declare/lifetime.js';
 import { monitorSchema } from '../threads/options.js';
 import type { AppModule, AppOptions } from './app.js';
 import type { ControllerOptions } from './decorators.js';

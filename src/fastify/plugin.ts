@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
-import type { Dep } from '../container/provider.js';
+import type { Dep } from '../declare/provider.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
-import { validateOptions } from '../options/validate.js';
+import { internalsOf } from '../container/seam.js';
 import { routeAttributionOf } from '../threads/routes.js';
-import type { Plan } from '../resolution/plan.js';
-import type { RootSite } from '../resolution/resolve.js';
-import type { Class, Key } from '../tokens.js';
+import { validateOptions } from '../options/validate.js';
+import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
 import { ConnectionDrain } from './drain.js';
@@ -80,19 +79,19 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   });
   app.addHook('onRequest', linkReply);
   hideErrorDetails(app);
+  const inside = internalsOf(container, 'loopsafePlugin');
   // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
-  const routeRuns = routeAttributionOf((container as unknown as { observer?: unknown }).observer);
+  const routeRuns = routeAttributionOf(inside.root.observer);
   if (routeRuns !== undefined) {
     app.addHook('onRequest', function loopsafeAttributeRoute(request, _reply, done) {
       routeRuns.run(`${request.method} ${request.routeOptions.url ?? request.url}`, done);
     });
   }
 
-  const plans = container as unknown as { planOf(key: Key): Plan };
   const addRoutes = (instance: FastifyInstance): void => {
     for (const r of routes) {
-      const plan = plans.planOf(r.key);
-      const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+      const plan = inside.planOf(r.key);
+      const handler = needsNoScope(plan) ? singletonRouteHandler(inside.root, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
       instance.route({ ...r.options, method: r.method as string[], url: r.url, handler });
     }
   };

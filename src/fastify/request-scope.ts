@@ -1,17 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container/container.js';
-import type { Plan } from '../resolution/plan.js';
-import { slotOf, type SlotCounter } from '../resolution/slots.js';
+import { internalsOf, type ContainerInternals } from '../container/seam.js';
+import { slotOf } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
-import type { Key } from '../tokens.js';
 import { DisposedError } from '../errors/container.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
-
-/** The container's internal plan lookup, which adapters inside src/ may use. */
-interface PlanSource {
-  planOf(key: Key): Plan;
-}
 
 /** One request's claim on its scope: disposed once the response is closed and no compiled handler still runs. */
 export class Lease {
@@ -33,7 +27,7 @@ type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease };
  * (sent, aborted or failed), counted so shutdown can wait for the last one before closing the container.
  */
 export class RequestScopes {
-  readonly #container: Container;
+  readonly #container: ContainerInternals;
   readonly #requestSlot: number;
   readonly #replySlot: number;
   readonly #onResponseClose: (this: LeasedResponse) => void;
@@ -41,11 +35,10 @@ export class RequestScopes {
   #idle: (() => void) | undefined;
 
   constructor(container: Container) {
-    this.#container = container;
-    const plans = container as unknown as PlanSource;
-    const root = (container as unknown as { root: SlotCounter }).root;
-    this.#requestSlot = slotOf(plans.planOf(FastifyRequestToken), root);
-    this.#replySlot = slotOf(plans.planOf(FastifyReplyToken), root);
+    const inside = internalsOf(container, 'loopsafePlugin');
+    this.#container = inside;
+    this.#requestSlot = slotOf(inside.planOf(FastifyRequestToken), inside.root);
+    this.#replySlot = slotOf(inside.planOf(FastifyReplyToken), inside.root);
     const scopes = this;
     // One listener for every response; `this` is the response, so no closure is made per request.
     this.#onResponseClose = function onResponseClose(this: LeasedResponse): void {
@@ -67,7 +60,7 @@ export class RequestScopes {
   leaseOf(request: FastifyRequest, reply: FastifyReply): Lease {
     const existing = (request as Leased)[kLease];
     if (existing !== null) return existing;
-    const scope = this.#container.createScope() as RequestScope;
+    const scope = this.#container.createScope();
     // Direct slot writes: the two values every scope gets, without supply()'s per-call lookups.
     scope.slots[this.#requestSlot] = request;
     scope.slots[this.#replySlot] = reply;

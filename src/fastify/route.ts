@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, HTTPMethods, RouteGenericInterface, RouteShorthandOptions } from 'fastify';
-import type { Dep, DepTypes } from '../container/provider.js';
+import type { Dep, DepTypes } from '../declare/provider.js';
 
 /**
  * A route declared as data, for code that does not use classes: fastify's route options, the dependencies it

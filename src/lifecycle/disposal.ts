@@ -29,7 +29,9 @@ export class DisposalStack {
   #done: Promise<void> | undefined;
   #closed = false;
   #sealed = false;
-  #inflight: Set<Promise<unknown>> | undefined;
+  #inflight = 0;
+  #end: (() => void) | undefined;
+  #drained: (() => void) | undefined;
   #controller: AbortController | undefined;
   #abortReason: unknown;
   readonly #what: string;
@@ -72,11 +74,15 @@ export class DisposalStack {
 
   /** Record a construction in flight: dispose() waits for it to settle before disposing. */
   begin(construction: Promise<unknown>): void {
-    const inflight = (this.#inflight ??= new Set());
-    inflight.add(construction);
-    const end = (): void => {
-      inflight.delete(construction);
-    };
+    this.#inflight++;
+    // One callback per stack, made on its first async construction: a count, not a set, on the hot path.
+    const end = (this.#end ??= () => {
+      if (--this.#inflight === 0 && this.#drained !== undefined) {
+        const drained = this.#drained;
+        this.#drained = undefined;
+        drained();
+      }
+    });
     construction.then(end, end);
   }
 
@@ -90,11 +96,11 @@ export class DisposalStack {
     this.#closed = true;
     // The reason is made only when somebody holds the signal: a scope nobody asked it of pays nothing.
     if (this.#controller !== undefined) this.abort(this.#disposedReason());
-    if (this.#inflight === undefined || this.#inflight.size === 0) {
+    if (this.#inflight === 0) {
       this.#done = this.#run();
       return this.#done;
     }
-    this.#done = this.#settleInflight(this.#inflight).then(() => this.#run());
+    this.#done = new Promise<void>((resolve) => (this.#drained = resolve)).then(() => this.#run());
     return this.#done;
   }
 
@@ -107,11 +113,6 @@ export class DisposalStack {
     const items = this.#items;
     this.#items = [];
     return items.length === 0 ? settled : runDisposers(items, this.#what);
-  }
-
-  /** Wait until no construction is in flight; one that finishes may have started others meanwhile. */
-  async #settleInflight(inflight: Set<Promise<unknown>>): Promise<void> {
-    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
 }
 

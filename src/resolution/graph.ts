@@ -1,10 +1,10 @@
 import { CaptiveDependencyError, CycleError, MissingProviderError } from '../errors/container.js';
 import type { LoopsafeError } from '../errors/base.js';
-import { isCaptive } from '../scopes/lifetime.js';
+import { isCaptive } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import type { ForeignContainer } from '../container/inversify.js';
-import { isLazy, isOptional } from '../container/provider.js';
-import { foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON } from './plan.js';
+import type { ForeignContainer } from '../declare/inversify.js';
+import { isLazy, isOptional } from '../declare/provider.js';
+import { DONE, foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON, UNSEEN } from './plan.js';
 
 /**
  * Link every plan to its dependencies' plans, then check the whole graph once: missing providers, cycles and
@@ -67,26 +67,25 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
  * never by their names, so two modules' same-named tokens report two cycles.
  */
 function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, problems: LoopsafeError[]): void {
-  const ids = new Map<Plan, number>();
-  for (const plan of plans.values()) ids.set(plan, ids.size);
-  const done = new Set<Plan>();
-  const onStack = new Map<Plan, number>(); // plan -> its position on the stack
+  // Each plan's `walk` field: UNSEEN, DONE, or its position on the stack while it is on it. Fields, not maps: a
+  // container is checked once, and every app with a small graph pays for this walk when it boots.
+  for (const plan of plans.values()) plan.walk = UNSEEN;
   const stack: Plan[] = [];
   const next: number[] = []; // per stack entry, the index of the next dependency to look at
-  const seenCycles = new Set<string>();
-  const names = (from: number): string[] => stack.slice(from).map((p) => p.name);
+  let cycles: { ids: Map<Plan, number>; seen: Set<string> } | undefined;
 
   const enter = (plan: Plan): void => {
-    onStack.set(plan, stack.length);
+    plan.walk = stack.length;
     stack.push(plan);
     next.push(0);
-    for (const key of missing.get(plan) ?? []) {
-      problems.push(new MissingProviderError([...names(0), plans.get(key)?.name ?? keyName(key)]));
-    }
+    const keys = missing.get(plan);
+    if (keys === undefined) return;
+    const path = stack.map((p) => p.name);
+    for (const key of keys) problems.push(new MissingProviderError([...path, plans.get(key)?.name ?? keyName(key)]));
   };
 
   for (const root of plans.values()) {
-    if (done.has(root)) continue;
+    if (root.walk !== UNSEEN) continue;
     enter(root);
     while (stack.length > 0) {
       const top = stack.length - 1;
@@ -96,22 +95,25 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, 
       if (i >= plan.deps.length || plan.kind === KIND_LAZY) {
         stack.pop();
         next.pop();
-        onStack.delete(plan);
-        done.add(plan);
+        plan.walk = DONE;
         continue;
       }
       next[top] = i + 1;
       const dep = plan.deps[i];
-      if (dep === undefined || done.has(dep)) continue;
-      const at = onStack.get(dep);
-      if (at === undefined) {
+      if (dep === undefined || dep.walk === DONE) continue;
+      if (dep.walk === UNSEEN) {
         enter(dep);
         continue;
       }
-      const cycle = stack.slice(at);
-      const id = cycle.map((p) => ids.get(p)!).sort((a, b) => a - b).join(',');
-      if (!seenCycles.has(id)) {
-        seenCycles.add(id);
+      const cycle = stack.slice(dep.walk);
+      if (cycles === undefined) {
+        const ids = new Map<Plan, number>();
+        for (const p of plans.values()) ids.set(p, ids.size);
+        cycles = { ids, seen: new Set() };
+      }
+      const id = cycle.map((p) => cycles!.ids.get(p)!).sort((a, b) => a - b).join(',');
+      if (!cycles.seen.has(id)) {
+        cycles.seen.add(id);
         problems.push(new CycleError([...cycle.map((p) => p.name), dep.name]));
       }
     }

@@ -1,8 +1,13 @@
 import { InvalidProviderError } from '../errors/container.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { injectProperties, readClassInfo, type ForeignContainer } from '../container/inversify.js';
-import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
+import { injectProperties, readClassInfo, type ForeignContainer } from '../declare/inversify.js';
+import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
+
+/** A plan the boot check's walk has not reached. */
+export const UNSEEN = -1;
+/** A plan the boot check's walk has finished. */
+export const DONE = -2;
 
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
 export const EMPTY: unique symbol = Symbol('loopsafe.empty');
@@ -54,6 +59,8 @@ export class Plan {
   direct = false;
   value: unknown = EMPTY;
   pending: Promise<unknown> | undefined = undefined;
+  /** The boot check's mark: UNSEEN, DONE, or the plan's position on the walk's stack (see graph.ts). */
+  walk = UNSEEN;
 
   constructor(init: {
     name: string;
@@ -152,6 +159,7 @@ function classPlan(
   dispose: Plan['disposer'], eager: boolean, timeout: number,
 ): Plan {
   if (inject !== undefined) {
+    checkArity(name, cls, inject);
     return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: lifetime ?? 'singleton', depKeys: inject, fn: cls as unknown as Fn, isClass: true, disposer: dispose, eager, timeout });
   }
   const info = readClassInfo(cls, name);
@@ -169,6 +177,23 @@ function classPlan(
     return runHooks(instance, info.postConstruct);
   };
   return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: [...info.ctor, ...info.props.map(([, dep]) => dep)], fn, disposer, eager, timeout });
+}
+
+/**
+ * An `inject` list must give the constructor every parameter it requires. `Class.length` counts the parameters
+ * before the first one with a default (so a default may be left out); with decorator metadata, the declared
+ * parameter count also bounds the list from above.
+ */
+function checkArity(name: string, cls: AnyClass, inject: readonly Dep[]): void {
+  const required = cls.length;
+  const declared = (Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined)?.length;
+  if (inject.length >= required && (declared === undefined || inject.length <= declared)) return;
+  const wanted = declared !== undefined && inject.length > declared ? `${declared}` : `${required}`;
+  throw new InvalidProviderError(
+    [name],
+    `inject of ${name} lists ${inject.length} dependencies for a constructor of ${cls.name || '(anonymous class)'} that takes ${wanted}`,
+    `List one dependency per constructor parameter, in order.`,
+  );
 }
 
 function runHooks(instance: Record<string | symbol, unknown>, names: readonly (string | symbol)[], from = 0): unknown {

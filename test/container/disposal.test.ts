@@ -60,6 +60,7 @@ test("an instance's own Symbol.asyncDispose or Symbol.dispose is used when no di
     }
   }
   class Timer {
+    constructor(readonly conn: Conn) {}
     [Symbol.dispose]() {
       log.push('timer');
     }

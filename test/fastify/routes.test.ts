@@ -94,22 +94,6 @@ test('a dependency that fails answers 500 with its code; the logged error carrie
   t.true(lines.some((line) => line.includes('GET /broken -> Broken')), lines.join('\n'));
 });
 
-test('route declarations are type-checked', (t) => {
-  route({
-    method: 'GET',
-    url: '/',
-    inject: [Repo],
-    handler: ([repo]) => {
-      // @ts-expect-error find takes a string
-      repo.find(1);
-      return repo.find('1')?.name;
-    },
-  });
-  // @ts-expect-error a route needs a url
-  route({ method: 'GET', handler: () => 1 });
-  t.pass();
-});
-
 test('a route whose handler is not a function fails the boot with a coded problem', async (t) => {
   const bad = { method: 'GET', url: '/x', handler: 'nope' } as unknown as ReturnType<typeof route>;
   const error = await t.throwsAsync(createApp({ providers, routes: [bad], shutdown: false }));

@@ -1,14 +1,14 @@
 // Issue 9, defect 5: cycles were de-duplicated by name, so two modules' cycles between same-named tokens were
 // reported as one, and messages could not tell the keys apart.
 import test from 'ava';
-import { createContainer, token, type BootError, type ResolutionPathError } from '../../src/index.js';
+import { createContainer, provide, token, type BootError, type ResolutionPathError } from '../../src/index.js';
 
 function cyclicModule() {
   const A = token<number>('A');
   const B = token<number>('B');
   return [
-    { key: A, def: { inject: [B], useFactory: (b: number) => b } },
-    { key: B, def: { inject: [A], useFactory: (a: number) => a } },
+    provide(A, { inject: [B], useFactory: (b) => b }),
+    provide(B, { inject: [A], useFactory: (a) => a }),
   ];
 }
 

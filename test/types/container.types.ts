@@ -15,6 +15,19 @@ class Clock {
   }
 }
 
+interface Pool {
+  query(sql: string): unknown;
+}
+const Db = token<Pool>('Db');
+const RequestId = token<number>('RequestId');
+class UnitOfWork {
+  constructor(readonly db: Pool, readonly requestId: number) {}
+}
+class Tolerant {
+  constructor(readonly db: Pool, readonly requestId?: number) {}
+}
+const Work = token<UnitOfWork>('Work');
+
 export async function typeTests(scope: Scope): Promise<void> {
   const c = createContainer();
 
@@ -59,6 +72,34 @@ export async function typeTests(scope: Scope): Promise<void> {
   // Supplied values are typed by their key.
   // @ts-expect-error the request id is a number
   scope.supply(Port, '1');
+
+  // A class's inject list must fit its constructor: the README's UnitOfWork(db, requestId), checked for a class
+  // registered under itself (provide and register), for useClass, and for override.
+  provide(UnitOfWork, { lifetime: 'request', inject: [Db, RequestId] });
+  // @ts-expect-error swapped: a number is not a Db
+  provide(UnitOfWork, { lifetime: 'request', inject: [RequestId, Db] });
+  // @ts-expect-error too short: the request id is missing
+  provide(UnitOfWork, { lifetime: 'request', inject: [Db] });
+  c.register(UnitOfWork, { inject: [Db, RequestId] });
+  // @ts-expect-error swapped
+  c.register(UnitOfWork, { inject: [RequestId, Db] });
+  // @ts-expect-error too short
+  c.register(UnitOfWork, { inject: [Db] });
+  // @ts-expect-error swapped, through override too
+  c.override(UnitOfWork, { inject: [RequestId, Db] });
+  provide(Work, { useClass: UnitOfWork, inject: [Db, RequestId] });
+  // @ts-expect-error swapped
+  provide(Work, { useClass: UnitOfWork, inject: [RequestId, Db] });
+  // @ts-expect-error too short
+  provide(Work, { useClass: UnitOfWork, inject: [Db] });
+  // @ts-expect-error swapped, in register
+  c.register(Work, { useClass: UnitOfWork, inject: [RequestId, Db] });
+  // Without inject the dependencies come from inversify's metadata: any constructor is accepted.
+  provide(UnitOfWork, { lifetime: 'request' });
+  provide(Work, { useClass: UnitOfWork });
+  // An optional parameter may be left out, and optional() fits a parameter that accepts undefined.
+  provide(Tolerant, { inject: [Db] });
+  provide(Tolerant, { inject: [Db, optional(RequestId)] });
 
   // Lifetimes are a closed set.
   // @ts-expect-error 'forever' is not a lifetime

@@ -1,7 +1,7 @@
 // Compile-time tests for loopsafe/fastify: `npm test` type-checks this file; each @ts-expect-error must be a real
 // type error, or tsc fails on an unused directive. Nothing here runs.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { optional, token, type Container, type Scope } from '../../src/index.js';
+import { AbortSignalToken, lazy, optional, token, type Container, type Scope } from '../../src/index.js';
 import { FastifyReplyToken, FastifyRequestToken, createApp, route } from '../../src/fastify/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -55,6 +55,32 @@ export async function typeTests(app: FastifyInstance, request: FastifyRequest): 
     inject: [Repo],
     // @ts-expect-error the first dependency is a Repo, not a number
     handler: ([repo]: [number]) => repo,
+  });
+
+  route({
+    method: 'GET',
+    url: '/',
+    inject: [Repo],
+    handler: ([repo]) => {
+      // @ts-expect-error find takes a number
+      repo.find('1');
+      return repo.find(1);
+    },
+  });
+
+  // @ts-expect-error a route needs a url
+  route({ method: 'GET', handler: () => 1 });
+
+  // lazy() and AbortSignalToken arrive typed in a route too.
+  route({
+    method: 'GET',
+    url: '/lazy',
+    inject: [lazy(Port), AbortSignalToken],
+    handler: async ([port, signal]) => {
+      expectType<Equal<typeof port, () => Promise<number>>>();
+      expectType<Equal<typeof signal, AbortSignal>>();
+      return signal.aborted ? 0 : await port();
+    },
   });
 
   // createApp resolves to a fastify instance.

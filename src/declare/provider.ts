@@ -1,5 +1,5 @@
-import type { Class, Key, KeyType, Newable } from '../tokens.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Class, Key, KeyType } from '../tokens.js';
+import type { Lifetime } from './lifetime.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
 
@@ -103,14 +103,27 @@ export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[]> e
   useFactory: (...deps: DepTypes<D>) => T | PromiseLike<T>;
   /** The dependencies, passed to the factory in this order. */
   inject?: D;
+  /** Not with `useFactory`: one way to provide a key. */
+  useClass?: never;
 }
 
-/** A provider built with `new`. Without `inject`, dependencies come from inversify's `@inject()` metadata. */
+/**
+ * The constructor arguments an `inject` list gives: `never` (anything goes) when there is no list (or it is `any`), since the
+ * dependencies then come from inversify's metadata.
+ */
+export type InjectedArgs<D extends readonly Dep[]> = 0 extends 1 & D ? never : [D] extends [never] ? never : DepTypes<D>;
+
+/**
+ * A provider built with `new`. Without `inject`, dependencies come from inversify's `@inject()` metadata; with it,
+ * the class's constructor must accept the listed dependencies' types, in that order (checked at compile time).
+ */
 export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
   /** The class to construct. */
-  useClass: Newable<T>;
+  useClass: ClassOf<T, D>;
   /** The constructor's dependencies, in order; read from inversify metadata when left out. */
   inject?: D;
+  /** Not with `useClass`: one way to provide a key. */
+  useFactory?: never;
 }
 
 /** A value made outside the container. It is never disposed by loopsafe. */
@@ -128,19 +141,44 @@ export interface SuppliedProvider {
   supplied: true;
 }
 
-/** For a class registered under itself: only options, and optionally the constructor's dependencies. */
-export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
-  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
-  inject?: D;
+/**
+ * `D` when its types fit the constructor parameters `P` of a class registered under itself; otherwise a type no
+ * list matches, so a swapped or too-short `inject` fails to compile. Keys that are not classes, and classes whose
+ * parameters are not a fixed list, are not checked.
+ */
+export type CheckedInject<D extends readonly Dep[], P> = [P] extends [never] ? D
+  : P extends readonly unknown[] ? number extends P['length'] ? D : DepTypes<D> extends P ? D
+  : InjectMismatch<P> : D;
+
+/** What a mismatched `inject` list is compared with, so the compiler's message shows the constructor's parameters. */
+export interface InjectMismatch<P> {
+  /** The constructor's parameters the list should have given, in order. */
+  readonly 'inject does not match the constructor parameters': P;
 }
 
-/** Any provider declaration. */
-export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[]> =
+/** A class whose constructor accepts the dependencies `D` lists (any class when there is no list). */
+export type ClassOf<T, D extends readonly Dep[]> = new (...args: NoInfer<InjectedArgs<D>>) => T;
+
+/** For a class registered under itself: only options, and optionally the constructor's dependencies. */
+export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[], P = never> extends ConstructedOptions<T> {
+  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
+  inject?: CheckedInject<D, P>;
+  /** Not in a self declaration. */
+  useClass?: never;
+  /** Not in a self declaration. */
+  useFactory?: never;
+}
+
+/** The constructor parameters of a class key; `never` for other keys. */
+export type CtorParams<K> = K extends abstract new (...args: infer P) => unknown ? P : never;
+
+/** Any provider declaration. `P` is the constructor parameters of a class key, to check a self declaration's `inject`. */
+export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[], P = never> =
   | FactoryProvider<T, D>
   | ClassProvider<T, D>
   | ValueProvider<T>
   | SuppliedProvider
-  | SelfProvider<T, D>;
+  | SelfProvider<T, D, P>;
 
 /** A provider declaration of any type, as a {@link Registration} stores it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -165,9 +203,9 @@ export interface Registration<T = unknown> {
  * ];
  * ```
  */
-export function provide<K extends Key, const D extends readonly Dep[] = readonly []>(
+export function provide<K extends Key, const D extends readonly Dep[] = never>(
   key: K,
-  def?: ProviderDef<KeyType<K>, D>,
+  def?: ProviderDef<KeyType<K>, D, CtorParams<K>>,
 ): Registration<KeyType<K>> {
   return { key: key as Key<KeyType<K>>, def };
 }

@@ -9,7 +9,7 @@ import { ClassElementMetadataKind, getClassMetadata, type ClassElementMetadata }
 import { LazyServiceIdentifier, type Container as InversifyContainer } from 'inversify';
 import { InvalidProviderError, InversifyError } from '../errors/container.js';
 import { refuseUnsupported } from './inversify-unsupported.js';
-import type { Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from './lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import { isOptional, optional, type AnyClass, type Dep } from './provider.js';
 

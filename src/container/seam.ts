@@ -1,0 +1,38 @@
+import { InvalidOptionError } from '../errors/container.js';
+import type { Plan } from '../resolution/plan.js';
+import type { RootSite } from '../resolution/resolve.js';
+import type { RequestScope } from '../scopes/scope.js';
+import type { Key } from '../tokens.js';
+
+/**
+ * What adapters inside src/ (the Fastify plugin) may use of a container beyond its public interface: its compiled
+ * plans, its own site, and scopes as their concrete class. One typed seam instead of casts at each use. @internal
+ */
+export interface ContainerInternals {
+  /** The compiled plan of a key (checks the graph first if it has not been). */
+  planOf(key: Key): Plan;
+  /** The container's site: singletons, its disposal stack, the slot counter. */
+  readonly root: RootSite;
+  /** Open a request scope. */
+  createScope(): RequestScope;
+}
+
+/** Where a container keeps its internals: a symbol the package never exports, so users do not reach them. */
+const kInternals = Symbol('loopsafe.internals');
+
+interface Exposed {
+  [kInternals]?: ContainerInternals;
+}
+
+/** Called once by each container as it is created. @internal */
+export function exposeInternals(container: object, inside: ContainerInternals): void {
+  // A property, not a WeakMap: apps (and tests) create many short-lived containers, and weak entries cost the GC.
+  Object.defineProperty(container, kInternals, { value: inside });
+}
+
+/** The internals of a container made by `createContainer()`. `where` names the adapter, for the error. @internal */
+export function internalsOf(container: object, where: string): ContainerInternals {
+  const inside = (container as Exposed)[kInternals];
+  if (inside === undefined) throw new InvalidOptionError(where, 'container', 'a container made by createContainer()', container);
+  return inside;
+}
