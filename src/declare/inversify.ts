@@ -40,6 +40,50 @@ export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
       { cause: error },
     );
   }
+  return infoOf(metadata, name, true);
+}
+
+const noMembers: ClassInfo = { ctor: [], props: [], postConstruct: [], preDestroy: [], lifetime: undefined };
+
+/**
+ * Read what inversify's decorators say about a class besides its constructor (injected properties, lifecycle
+ * hooks, scope), for a class whose constructor arguments an `inject` list gives. `ctor` is empty.
+ */
+export function readMemberInfo(cls: AnyClass, name: string): ClassInfo {
+  let metadata: ClassMetadata | undefined;
+  try {
+    metadata = getClassMetadata(cls as never);
+  } catch (error) {
+    // getClassMetadata() describes no part of a class whose constructor it cannot describe (a `string` parameter,
+    // which the inject list gives). The rest is in the metadata inversify's decorators stored on the class; a
+    // shape loopsafe does not recognise is refused rather than read wrong.
+    metadata = storedMetadata(cls);
+    if (metadata === undefined) {
+      if (!Reflect.getOwnMetadataKeys(cls).some((k) => typeof k === 'string' && k.startsWith('@inversifyjs/'))) return noMembers;
+      throw new InvalidProviderError(
+        [name],
+        `${name} has inversify decorators (properties or lifecycle hooks) loopsafe cannot read beside its inject list`,
+        `Complete the decorators inversify reports in the cause (a property needs @inject(token)), or drop them and set the properties yourself.`,
+        { cause: error },
+      );
+    }
+  }
+  return infoOf(metadata, name, false);
+}
+
+type ClassMetadata = ReturnType<typeof getClassMetadata>;
+
+/** The class metadata inversify's decorators stored, when it has the shape this version of inversify writes. */
+function storedMetadata(cls: AnyClass): ClassMetadata | undefined {
+  const stored: unknown = Reflect.getOwnMetadata('@inversifyjs/core/classMetadataReflectKey', cls);
+  const m = stored as Partial<ClassMetadata> | undefined;
+  const known = new Set<unknown>(Object.values(ClassElementMetadataKind));
+  const ok = m !== undefined && m.properties instanceof Map && m.lifecycle?.postConstructMethodNames instanceof Set &&
+    m.lifecycle.preDestroyMethodNames instanceof Set && [...m.properties.values()].every((e) => known.has((e as { kind?: unknown }).kind));
+  return ok ? (m as ClassMetadata) : undefined;
+}
+
+function infoOf(metadata: ClassMetadata, name: string, withConstructor: boolean): ClassInfo {
   const toDep = (element: ClassElementMetadata, where: string): Dep => {
     if (element.kind === ClassElementMetadataKind.unmanaged) return unmanaged;
     refuseUnsupported(element, name, where);
@@ -47,7 +91,7 @@ export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
     const key = id as Key;
     return element.optional ? optional(key) : key;
   };
-  const ctor = metadata.constructorArguments.map((element, i) => toDep(element, `constructor parameter ${i}`));
+  const ctor = withConstructor ? metadata.constructorArguments.map((element, i) => toDep(element, `constructor parameter ${i}`)) : [];
   const props = [...metadata.properties].map(([prop, element]) => [prop, toDep(element, `property ${String(prop)}`)] as const);
   return {
     ctor,

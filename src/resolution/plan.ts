@@ -1,7 +1,7 @@
 import { InvalidProviderError } from '../errors/container.js';
 import type { Lifetime } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { injectProperties, readClassInfo, type ForeignContainer } from '../declare/inversify.js';
+import { injectProperties, readClassInfo, readMemberInfo, type ForeignContainer } from '../declare/inversify.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
 
 /** A plan the boot check's walk has not reached. */
@@ -158,11 +158,9 @@ function classPlan(
   name: string, key: Key, cls: AnyClass, inject: Dep[] | undefined, lifetime: Lifetime | undefined,
   dispose: Plan['disposer'], eager: boolean, timeout: number,
 ): Plan {
-  if (inject !== undefined) {
-    checkArity(name, cls, inject);
-    return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: lifetime ?? 'singleton', depKeys: inject, fn: cls as unknown as Fn, isClass: true, disposer: dispose, eager, timeout });
-  }
-  const info = readClassInfo(cls, name);
+  // An inject list gives the constructor's arguments; the class's properties, hooks and scope still apply.
+  if (inject !== undefined) checkArity(name, cls, inject);
+  const info = inject === undefined ? readClassInfo(cls, name) : { ...readMemberInfo(cls, name), ctor: inject };
   const resolvedLifetime = lifetime ?? info.lifetime ?? 'singleton';
   const disposer = dispose ?? preDestroyDisposer(info.preDestroy);
   if (info.props.length === 0 && info.postConstruct.length === 0) {
