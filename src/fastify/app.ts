@@ -5,7 +5,9 @@ import { InvalidOptionError } from '../errors/container.js';
 import type { Class } from '../tokens.js';
 import { loopsafePlugin } from './plugin.js';
 import type { RouteDeclaration } from './route.js';
-import type { ShutdownOptions } from './shutdown.js';
+import { shutdownOf } from './drain.js';
+import { inClusterWorker } from '../lifecycle/process-owner.js';
+import { isShutdownSignal, ownProcess, type ShutdownOptions } from './shutdown.js';
 
 /** A group of providers, controllers and routes that belong together, for {@link AppOptions.modules}. */
 export interface AppModule {
@@ -30,8 +32,9 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
   fastify?: FastifyServerOptions;
   /**
    * The graceful shutdown: `app.close()` always drains; these options tune it and choose the signals that start
-   * it. `false` installs no signal handler.
-   * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, exit: true }
+   * it and then exit the process. `false` installs no handler (nor does a worker of `serveCluster()`, whose
+   * primary owns the signals).
+   * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, delay: 0 }
    */
   shutdown?: ShutdownOptions | false;
 }
@@ -59,19 +62,33 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const parts = [options, ...modules];
   const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, ...containerOptions } = options;
   const container = createContainer({ ...containerOptions, providers: parts.flatMap((p) => p.providers ?? []) });
+  const { signals = ['SIGTERM', 'SIGINT'], ...drainOptions } = shutdown === false ? { signals: [] } : (shutdown ?? {});
+  if (!Array.isArray(signals) || !signals.every(isShutdownSignal)) {
+    throw new InvalidOptionError('createApp', 'shutdown.signals', "an array of 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'", signals);
+  }
   const app = fastify({ return503OnClosing: false, ...fastifyOptions });
+  let release = (): void => {};
   try {
     await app.register(loopsafePlugin, {
       container,
       controllers: parts.flatMap((p) => p.controllers ?? []),
       routes: parts.flatMap((p) => p.routes ?? []),
-      ...(shutdown === undefined ? {} : { shutdown }),
+      shutdown: drainOptions,
+    });
+    app.addHook('onClose', function releaseProcess(_instance, done) {
+      release();
+      done();
     });
     await app.ready();
   } catch (error) {
     await app.close().catch(() => {});
     if (!container.disposed) await container.dispose().catch(() => {});
     throw error;
+  }
+  if (signals.length > 0 && !inClusterWorker()) {
+    // Beyond the drain's own timeout: as long again for disposal, then the process exits whatever still runs.
+    const { timeout = 10_000, delay = 0 } = drainOptions;
+    release = ownProcess(app, shutdownOf(app)!, signals, delay + 2 * timeout);
   }
   return app;
 }

@@ -10,11 +10,11 @@ import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
 import { compileRoutes } from './compile.js';
-import { ConnectionDrain } from './drain.js';
+import { installDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
-import { handleSignals, type ShutdownOptions } from './shutdown.js';
+import type { DrainOptions } from './shutdown.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** Options of {@link loopsafePlugin}. */
@@ -30,11 +30,11 @@ export interface LoopsafePluginOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: readonly RouteDeclaration<readonly Dep[], any>[];
   /**
-   * The graceful drain on `app.close()` and the signals that start it; `false` keeps the drain's defaults and
-   * installs no signal handler.
+   * The graceful drain `app.close()` runs. The plugin installs no signal handler and never exits the process:
+   * `createApp()` does that, or call `app.close()` from your own handler. `false` keeps the defaults.
    * @default {}
    */
-  shutdown?: ShutdownOptions | false;
+  shutdown?: DrainOptions | false;
 }
 
 const kReply = Symbol('loopsafe.reply');
@@ -52,13 +52,15 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     throw new InvalidOptionError('loopsafe plugin', 'container', 'a container from createContainer()', container);
   }
   const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
-  const signals = options.shutdown === false ? [] : (shutdown.signals ?? ['SIGTERM', 'SIGINT']);
   const timeout = shutdown.timeout ?? 10_000;
   const idleGrace = shutdown.idleGrace ?? 100;
-  const exit = shutdown.exit ?? true;
-  if (!Array.isArray(signals)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'an array of signal names', signals);
+  const delay = shutdown.delay ?? 0;
+  const readiness = shutdown.readiness;
+  if ('signals' in shutdown) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'absent: the plugin installs no signal handler (createApp() does)', shutdown['signals' as keyof DrainOptions]);
   if (typeof timeout !== 'number' || !(timeout > 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.timeout', 'a number of milliseconds > 0', timeout);
   if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
+  if (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.delay', 'a finite number of milliseconds >= 0', delay);
+  if (readiness !== undefined && (typeof readiness !== 'string' || !readiness.startsWith('/'))) throw new InvalidOptionError('loopsafe plugin', 'shutdown.readiness', "a path starting with '/'", readiness);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const problems: LoopsafeError[] = [];
@@ -100,23 +102,15 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
   }
 
-  const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });
-  let disposalFailed = false;
-  const unlisten = signals.length === 0 ? () => {} : handleSignals(app, drain, signals, exit, () => disposalFailed);
-  app.addHook('preClose', function startDrain(done) {
-    drain.start();
-    done();
-  });
+  const { shutdown: state, settled } = installDrain(app, { timeout, idleGrace, delay, readiness });
   app.addHook('onClose', async function disposeContainer() {
-    unlisten();
-    // The server has closed every connection; scopes still disposing (or held by a handler an abort left
-    // running) finish before any singleton they may use is disposed.
-    await drain.within(scopes.whenIdle());
-    drain.stop();
+    // The connections are closed (or the drain was forced); scopes still disposing (or held by a handler an abort
+    // left running) finish before any singleton they may use is disposed.
+    await settled(scopes.whenIdle());
     try {
       await container.dispose();
     } catch (error) {
-      disposalFailed = true;
+      state.disposalFailed = true;
       app.log.error({ err: error }, 'loopsafe: disposing the container failed');
     }
   });
