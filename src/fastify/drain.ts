@@ -16,6 +16,8 @@ export interface AppShutdown {
   readonly drain: ConnectionDrain;
   /** Set when disposing the container failed. */
   disposalFailed: boolean;
+  /** Set from the moment shutdown begins (the signal, or `app.close()`): the readiness route answers 503. */
+  closing: boolean;
 }
 
 const shutdowns = new WeakMap<FastifyInstance, AppShutdown>();
@@ -43,19 +45,18 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
       },
     });
   });
-  const shutdown: AppShutdown = { drain, disposalFailed: false };
+  const shutdown: AppShutdown = { drain, disposalFailed: false, closing: false };
   shutdowns.set(app, shutdown);
-  let closing = false;
 
   if (settings.readiness !== undefined) {
     app.get(settings.readiness, { logLevel: 'warn' }, async function readiness(_request, reply) {
-      if (!closing) return { status: 'ready' };
+      if (!shutdown.closing) return { status: 'ready' };
       return reply.code(503).send({ status: 'draining' });
     });
   }
 
   app.addHook('preClose', async function drainConnections() {
-    closing = true;
+    shutdown.closing = true;
     // Under serveCluster the primary owns the port and has already closed it: there is nothing to keep open.
     if (app.server.listening) {
       if (settings.delay > 0) await sleep(settings.delay);

@@ -78,6 +78,7 @@ export function ownProcess(app: FastifyInstance, shutdown: AppShutdown, signals:
       },
     },
     async function closeApp({ signal, err }) {
+      shutdown.closing = true; // before anything is logged: the readiness route answers 503 from the signal on
       if (err !== undefined) app.log.error({ err }, `loopsafe: ${err.name} not handled, draining before exit 1`);
       else app.log.info({ signal }, `loopsafe: ${signal ?? 'close'} received, draining in-flight requests`);
       try {
