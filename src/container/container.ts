@@ -8,7 +8,7 @@ import {
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { linkAndCheck } from '../resolution/graph.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
@@ -93,6 +93,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
 
 class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
+  nextSlot = 0;
   readonly stack = new DisposalStack('container');
   readonly root = this;
   readonly observer: ResolutionObserver | undefined;
@@ -101,7 +102,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #foreign: ForeignContainer | undefined;
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
-  #template: unknown[] = [];
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -162,9 +162,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     }
     problems.push(...linkAndCheck(plans, this.#foreign));
     if (problems.length > 0) throw new BootError(problems);
-    let slots = 0;
-    for (const plan of plans.values()) if (plan.lt === REQUEST) plan.slot = slots++;
-    this.#template = new Array<unknown>(slots).fill(EMPTY);
     this.#plans = plans;
   }
 
@@ -218,7 +215,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   createScope(): Scope {
     this.#assertAlive('create a scope');
     if (this.#plans === undefined) this.check();
-    const scope = new RequestScope(this, this.#template);
+    const scope = new RequestScope(this);
     this.#scopes.add(scope);
     return scope;
   }

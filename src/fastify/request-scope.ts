@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container/container.js';
 import type { Plan } from '../resolution/plan.js';
+import { slotOf, type SlotCounter } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import type { Key } from '../tokens.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
@@ -41,8 +42,9 @@ export class RequestScopes {
   constructor(container: Container) {
     this.#container = container;
     const plans = container as unknown as PlanSource;
-    this.#requestSlot = plans.planOf(FastifyRequestToken).slot;
-    this.#replySlot = plans.planOf(FastifyReplyToken).slot;
+    const root = (container as unknown as { root: SlotCounter }).root;
+    this.#requestSlot = slotOf(plans.planOf(FastifyRequestToken), root);
+    this.#replySlot = slotOf(plans.planOf(FastifyReplyToken), root);
     const scopes = this;
     // One listener for every response; `this` is the response, so no closure is made per request.
     this.#onResponseClose = function onResponseClose(this: LeasedResponse): void {

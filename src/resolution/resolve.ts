@@ -5,10 +5,11 @@ import {
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
 export interface Site {
-  /** Request-scoped instances by plan slot; `null` at the container. */
+  /** Request-scoped instances by plan slot (see slots.ts); `null` at the container. */
   readonly slots: unknown[] | null;
   /** What this site disposes. */
   readonly stack: DisposalStack;
@@ -17,7 +18,7 @@ export interface Site {
 }
 
 /** The container's site. */
-export interface RootSite extends Site {
+export interface RootSite extends Site, SlotCounter {
   readonly observer: ResolutionObserver | undefined;
 }
 
@@ -42,8 +43,10 @@ export function get(plan: Plan, site: Site, trail: ResolutionTrail | undefined):
   if (plan.lt === REQUEST) {
     const slots = site.slots;
     if (slots === null) throw new ScopeRequiredError([plan.name]);
+    // A slot not numbered yet (-1) reads as absent too.
     const value = slots[plan.slot];
-    if (value === EMPTY) return memoRequest(plan, site, slots, trail);
+    if (value === undefined) return memoRequest(plan, site, slots, trail);
+    if (value === UNDEFINED) return undefined;
     return value instanceof Pending ? value.promise : value;
   }
   return build(plan, site, trail);
@@ -73,23 +76,24 @@ function memoSingleton(plan: Plan, root: RootSite, trail: ResolutionTrail | unde
 
 function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: ResolutionTrail | undefined): unknown {
   if (plan.kind === KIND_SUPPLIED) throw new SuppliedValueMissingError([plan.name]);
+  const slot = slotOf(plan, site.root);
   const result = build(plan, site, trail);
   if (!(result instanceof Promise)) {
-    slots[plan.slot] = result;
+    slots[slot] = stored(result);
     return result;
   }
   const pending = result.then(
     (value) => {
-      slots[plan.slot] = value;
+      slots[slot] = stored(value);
       return value;
     },
     (error: unknown) => {
-      slots[plan.slot] = EMPTY;
+      slots[slot] = undefined;
       throw error;
     },
   );
   pending.catch(ignore);
-  slots[plan.slot] = new Pending(pending);
+  slots[slot] = new Pending(pending);
   return pending;
 }
 

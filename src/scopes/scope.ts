@@ -1,7 +1,8 @@
 import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
 import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
-import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import { KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import { slotOf, stored } from '../resolution/slots.js';
 import type { Key, KeyType } from '../tokens.js';
 
 /**
@@ -41,10 +42,11 @@ export class RequestScope implements Scope, Site {
   nextOpen: RequestScope | undefined = undefined;
   readonly #host: ScopeHost;
 
-  constructor(host: ScopeHost, template: readonly unknown[]) {
+  constructor(host: ScopeHost) {
     this.#host = host;
     this.root = host.root;
-    this.slots = template.slice();
+    // Starts empty and grows to the slots this request uses (see slots.ts).
+    this.slots = [];
   }
 
   get disposed(): boolean {
@@ -80,8 +82,9 @@ export class RequestScope implements Scope, Site {
     const plan = this.#host.planOf(key);
     if (plan.kind !== KIND_SUPPLIED) throw new SupplyError(plan.name, 'it is not declared with { supplied: true }.');
     if (this.stack.closed) throw new DisposedError('scope', `supply ${plan.name}`);
-    if (this.slots[plan.slot] !== EMPTY) throw new SupplyError(plan.name, 'this scope already has a value for it; supply each value once, before anything resolves it.');
-    this.slots[plan.slot] = value;
+    const slot = slotOf(plan, this.root);
+    if (this.slots[slot] !== undefined) throw new SupplyError(plan.name, 'this scope already has a value for it; supply each value once, before anything resolves it.');
+    this.slots[slot] = stored(value);
     return this;
   }
 
