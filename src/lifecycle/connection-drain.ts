@@ -177,10 +177,9 @@ export class ConnectionDrain {
   }
 
   #checkClosed(): void {
-    if (this.#draining && this.#conns.size === 0) {
-      this.stop();
-      this.#resolveClosed();
-    }
+    // The timeout keeps running: work a closed connection left behind (a handler whose client went away) is
+    // still bounded by it. Whoever awaits the drain stops it.
+    if (this.#draining && this.#conns.size === 0) this.#resolveClosed();
   }
 }
 

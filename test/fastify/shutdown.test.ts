@@ -355,3 +355,18 @@ test('HTTPS: app.close() lets the in-flight request finish, and closes idle keep
   t.is(forcedIn(lines), undefined, 'nothing was cut by the timeout');
   t.deepEqual(events, ['Db disposed']);
 });
+
+test('a handler still running after its client went away is bounded by the timeout: app.close() goes on and disposes the singletons', async (t) => {
+  const lines: string[] = [];
+  const started = counter(1);
+  const { app, events } = await workApp({ timeout: 200, log: logTo(lines), entered: started.entered, gate: new Promise(() => {}) });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const req = http.get({ host: '127.0.0.1', port, path: '/work?ms=1', agent: false });
+  req.on('error', () => {});
+  await started.all;
+  req.destroy(); // every connection is closed now; the handler never returns
+  await app.close();
+  t.truthy(forcedIn(lines), 'the timeout cut the wait and said so');
+  t.is(events.at(-1), 'Db disposed');
+});
