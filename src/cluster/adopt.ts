@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 export function adopt(server: Server, socket: Socket): void {
   const options = server as Server & { noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number };
   if (options.noDelay !== false) socket.setNoDelay(true);
-  if (options.keepAlive === true) socket.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
+  // net.Server keeps keepAliveInitialDelay in seconds (for its handle); socket.setKeepAlive() takes milliseconds.
+  if (options.keepAlive === true) socket.setKeepAlive(true, (options.keepAliveInitialDelay ?? 0) * 1000);
   server.emit('connection', socket);
 }
