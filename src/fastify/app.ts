@@ -61,11 +61,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   if (!Array.isArray(modules)) throw new InvalidOptionError('createApp', 'modules', 'an array of { providers, controllers, routes }', modules);
   const parts = [options, ...modules];
   const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, ...containerOptions } = options;
-  const container = createContainer({ ...containerOptions, providers: parts.flatMap((p) => p.providers ?? []) });
   const { signals = ['SIGTERM', 'SIGINT'], ...drainOptions } = shutdown === false ? { signals: [] } : (shutdown ?? {});
   if (!Array.isArray(signals) || !signals.every(isShutdownSignal)) {
     throw new InvalidOptionError('createApp', 'shutdown.signals', "an array of 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'", signals);
   }
+  if ('exit' in drainOptions) {
+    throw new InvalidOptionError('createApp', 'shutdown.exit', 'absent: createApp exits after a signal; for your own exit, pass shutdown: { signals: [] } and call app.close()', drainOptions.exit);
+  }
+  const container = createContainer({ ...containerOptions, providers: parts.flatMap((p) => p.providers ?? []) });
   const app = fastify({ return503OnClosing: false, ...fastifyOptions });
   let release = (): void => {};
   try {
