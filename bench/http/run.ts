@@ -140,6 +140,9 @@ const spread = (s: (typeof summary)[number]): number => (s.max - s.min) / s.rps;
 const wide = summary.filter((s) => spread(s) > 0.1).map((s) => `${s.name} ±${((spread(s) / 2) * 100).toFixed(0)}%`);
 process.stdout.write(`\nload average (1 min) during the runs: min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}; at the end ${loadNow()}.\n`);
 if (wide.length > 0) process.stdout.write(`wide spread across repetitions (over 10% of the median): ${wide.join(', ')}.\n`);
+const watched = by('loopsafe route()');
+const unwatched = by('loopsafe route(), monitor off');
+process.stdout.write(`\ncreateApp's default monitor (warn, sampling) vs monitor: false: req/s ${x(watched.rps / unwatched.rps)}, p99 ${x(watched.p99 / unwatched.p99)} (target >= 0.9x req/s)\n`);
 process.stdout.write('\ntargets (each loopsafe DI route):\n');
 for (const s of summary.filter((p) => p.name.startsWith('loopsafe route') || p.name.startsWith('loopsafe controller'))) {
   const checks = [

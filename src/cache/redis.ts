@@ -185,6 +185,9 @@ export class RedisStore implements Store {
     }
     const o = this.#options;
     const client = new RedisClass(o.url, {
+      // ioredis 5 reads its own package.json on the pool at first connect, to send CLIENT SETINFO: that is thread
+      // work inside the cache's factory, which loopsafe's own thread monitor fails. Options can turn it back on.
+      disableClientInfo: true,
       ...o.clientOptions,
       commandTimeout: o.timeout,
       connectTimeout: Math.max(o.timeout, 1000),

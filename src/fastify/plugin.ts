@@ -2,20 +2,19 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
-import type { LoopsafeError } from '../errors/base.js';
-import { BootError, InvalidOptionError } from '../errors/container.js';
+import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
+import { routeAttributionOf } from '../threads/routes.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
-import { compileRoutes } from './compile.js';
+import { checkAppGraph } from './check.js';
 import { installDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import type { DrainOptions } from './shutdown.js';
-import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** Options of {@link loopsafePlugin}. */
 export interface LoopsafePluginOptions {
@@ -63,17 +62,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   if (readiness !== undefined && (typeof readiness !== 'string' || !readiness.startsWith('/'))) throw new InvalidOptionError('loopsafe plugin', 'shutdown.readiness', "a path starting with '/'", readiness);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
-  const problems: LoopsafeError[] = [];
-  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
-  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
-  const routes = compileRoutes(container, options.controllers ?? [], options.routes ?? [], problems);
-  try {
-    container.check();
-  } catch (error) {
-    if (!(error instanceof BootError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (problems.length > 0) throw new BootError(problems);
+  const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
   try {
     await container.boot();
   } catch (error) {
@@ -94,6 +83,13 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     },
   });
   app.addHook('onRequest', linkReply);
+  // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
+  const routeRuns = routeAttributionOf((container as unknown as { observer?: unknown }).observer);
+  if (routeRuns !== undefined) {
+    app.addHook('onRequest', function loopsafeAttributeRoute(request, _reply, done) {
+      routeRuns.run(`${request.method} ${request.routeOptions.url ?? request.url}`, done);
+    });
+  }
 
   const plans = container as unknown as { planOf(key: Key): Plan };
   for (const r of routes) {

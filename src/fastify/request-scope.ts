@@ -5,6 +5,7 @@ import type { Plan } from '../resolution/plan.js';
 import { slotOf, type SlotCounter } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import type { Key } from '../tokens.js';
+import { DisposedError } from '../errors/container.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** The container's internal plan lookup, which adapters inside src/ may use. */
@@ -52,6 +53,8 @@ export class RequestScopes {
       if (lease === undefined) return;
       lease.closed = true;
       if (lease.held === 0) scopes.release(lease);
+      // The client went away mid-handler: factories still building for this request are told to stop.
+      else if (!this.writableFinished) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
     };
   }
 

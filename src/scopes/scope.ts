@@ -65,7 +65,7 @@ export class RequestScope implements Scope, Site {
   resolveSync<K extends Key>(key: K): KeyType<K> {
     const plan = this.#host.planOf(key);
     const value = this.resolveRaw(plan);
-    if (value instanceof Promise) {
+    if (plan.pends && value instanceof Promise) {
       value.catch(() => {});
       throw new AsyncProviderError([plan.name]);
     }

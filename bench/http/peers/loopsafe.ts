@@ -46,9 +46,14 @@ const hello = route({
   },
 });
 
-/** `route()`, the id supplied in onRequest. */
+/** `route()`, the id supplied in onRequest, watched by createApp's default thread monitor (warn, sampling). */
 export async function buildFunctions(): Promise<FastifyInstance> {
   return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false }));
+}
+
+/** The same app with the default monitor turned off, to price the default. */
+export async function buildFunctionsUnwatched(): Promise<FastifyInstance> {
+  return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false, monitor: false }));
 }
 
 /** `route()`, the id made by a request-scoped factory (no hook). */
