@@ -1,14 +1,15 @@
 import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createContainer, type ContainerOptions } from '../container/container.js';
 import type { Dep, Registration } from '../container/provider.js';
-import { InvalidOptionError } from '../errors/container.js';
+import { validateOptions } from '../options/validate.js';
 import type { Class } from '../tokens.js';
 import { appParts } from './check.js';
+import { appSchema } from './options.js';
 import { loopsafePlugin } from './plugin.js';
 import type { RouteDeclaration } from './route.js';
 import { shutdownOf } from './drain.js';
 import { inClusterWorker } from '../lifecycle/process-owner.js';
-import { isShutdownSignal, ownProcess, type ShutdownOptions } from './shutdown.js';
+import { ownProcess, type ShutdownOptions } from './shutdown.js';
 import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
 import { announceMonitor, appMonitor } from './monitor.js';
 
@@ -67,16 +68,11 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
  * request scopes, then the container's singletons in reverse creation order.
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('createApp', 'options', 'an object', options);
+  // Every option, nested ones included, is checked here once; the container and plugin below get valid parts.
+  validateOptions(appSchema, options, 'createApp');
   const parts = appParts(options);
   const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, monitor: _m, ...containerOptions } = options;
   const { signals = ['SIGTERM', 'SIGINT'], ...drainOptions } = shutdown === false ? { signals: [] } : (shutdown ?? {});
-  if (!Array.isArray(signals) || !signals.every(isShutdownSignal)) {
-    throw new InvalidOptionError('createApp', 'shutdown.signals', "an array of 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'", signals);
-  }
-  if ('exit' in drainOptions) {
-    throw new InvalidOptionError('createApp', 'shutdown.exit', 'absent: createApp exits after a signal; for your own exit, pass shutdown: { signals: [] } and call app.close()', drainOptions.exit);
-  }
   const watch = appMonitor(options.monitor, options.observer);
   const container = createContainer({
     ...containerOptions,

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
-import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { routeAttributionOf } from '../threads/routes.js';
+import { validateOptions } from '../options/validate.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import type { Class, Key } from '../tokens.js';
@@ -14,6 +14,8 @@ import { installDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
+import { pluginSchema } from './options.js';
+import { routesUnder } from './prefix.js';
 import type { DrainOptions } from './shutdown.js';
 
 /** Options of {@link loopsafePlugin}. */
@@ -46,20 +48,13 @@ function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => voi
 }
 
 async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): Promise<void> {
+  validateOptions(pluginSchema, options, 'loopsafe plugin');
   const { container } = options;
-  if (typeof container !== 'object' || container === null || typeof container.createScope !== 'function') {
-    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container from createContainer()', container);
-  }
   const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
   const timeout = shutdown.timeout ?? 10_000;
   const idleGrace = shutdown.idleGrace ?? 100;
   const delay = shutdown.delay ?? 0;
   const readiness = shutdown.readiness;
-  if ('signals' in shutdown) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'absent: the plugin installs no signal handler (createApp() does)', shutdown['signals' as keyof DrainOptions]);
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.timeout', 'a number of milliseconds > 0', timeout);
-  if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
-  if (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.delay', 'a finite number of milliseconds >= 0', delay);
-  if (readiness !== undefined && (typeof readiness !== 'string' || !readiness.startsWith('/'))) throw new InvalidOptionError('loopsafe plugin', 'shutdown.readiness', "a path starting with '/'", readiness);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
@@ -92,11 +87,14 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   }
 
   const plans = container as unknown as { planOf(key: Key): Plan };
-  for (const r of routes) {
-    const plan = plans.planOf(r.key);
-    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
-    app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
-  }
+  const addRoutes = (instance: FastifyInstance): void => {
+    for (const r of routes) {
+      const plan = plans.planOf(r.key);
+      const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+      instance.route({ ...r.options, method: r.method as string[], url: r.url, handler });
+    }
+  };
+  await routesUnder(app, options as LoopsafePluginOptions & RegisterOptions, addRoutes);
 
   const { shutdown: state, settled } = installDrain(app, { timeout, idleGrace, delay, readiness });
   app.addHook('onClose', async function disposeContainer() {

@@ -47,12 +47,11 @@ export interface ShutdownOptions extends DrainOptions {
   signals?: readonly ShutdownSignal[];
 }
 
-const ALL_SIGNALS: readonly ShutdownSignal[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGTERM'];
+/** Every signal `shutdown.signals` accepts. @internal */
+export const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGTERM'];
 
-/** Whether `value` is a signal `shutdown.signals` accepts. */
-export function isShutdownSignal(value: unknown): value is ShutdownSignal {
-  return (ALL_SIGNALS as readonly unknown[]).includes(value);
-}
+/** The longest delay a Node timer takes; close-with-grace's timer fires at once beyond it. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Thrown inside close-with-grace's callback to make it exit 1 without logging again. */
 const unclean = Symbol('loopsafe.unclean');
@@ -67,9 +66,9 @@ export function ownProcess(app: FastifyInstance, shutdown: AppShutdown, signals:
   const { uninstall } = closeWithGrace(
     {
       // A backstop above the drain's own timeout: disposal that hangs after the drain still ends the process.
-      delay: Number.isFinite(budget) ? budget : false,
+      delay: Math.min(budget, MAX_TIMER_MS),
       logger: false,
-      skip: [...ALL_SIGNALS.filter((s) => !signals.includes(s)), 'beforeExit'],
+      skip: [...SHUTDOWN_SIGNALS.filter((s) => !signals.includes(s)), 'beforeExit'],
       onSecondSignal: (signal) => drain.force(`a second ${signal}`),
       onSecondError: (error) => app.log.error({ err: error }, 'loopsafe: another error during shutdown, exiting'),
       onTimeout: (ms) => {
