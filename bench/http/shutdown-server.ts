@@ -1,4 +1,5 @@
 // A server for the shutdown comparison, chosen by argv[2]: /work?ms=N answers after N ms. Prints {"port": n}.
+import closeWithGrace from 'close-with-grace';
 import fastify, { type FastifyInstance } from 'fastify';
 import { createApp, route } from '../../src/fastify/index.js';
 
@@ -18,6 +19,13 @@ export const setups: Record<string, () => Promise<FastifyInstance>> = {
     const app = fastify();
     app.get('/work', async (request) => (await wait(ms(request.query)), { ok: true }));
     process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+    return app;
+  },
+  // The Fastify ecosystem's signal library around the same close.
+  'fastify + close-with-grace': async () => {
+    const app = fastify();
+    app.get('/work', async (request) => (await wait(ms(request.query)), { ok: true }));
+    closeWithGrace({ delay: 10_000 }, async () => app.close());
     return app;
   },
   loopsafe: async () =>

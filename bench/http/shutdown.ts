@@ -1,10 +1,13 @@
 // Shutdown under load, on a real socket: keep-alive clients send a steady stream (some requests slow) while other
 // clients keep idle keep-alive sockets open, as Node's default agent does; SIGTERM arrives mid-stream. Counts what
-// each client saw after the signal, how long the process took to exit, and its exit code.
+// each client saw after the signal, how long the process took to exit, and its exit code. Two more clients hold a
+// connection that carries no request: one connected and sent nothing (a browser's preconnect), one sent half a header.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { runQueued } from './shutdown-queued.js';
 import { setups } from './shutdown-server.js';
 
 const script = fileURLToPath(new URL('./shutdown-server.js', import.meta.url));
@@ -16,6 +19,14 @@ interface Tally {
   resets: number;
   refused: number;
   other: number;
+}
+
+/** A connection that sends `payload` (or nothing) and then waits. */
+function silentConnection(port: number, payload: string): Promise<Socket> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(payload, () => resolve(socket)));
+    socket.on('error', () => {});
+  });
 }
 
 function request(port: number, path: string, agent: http.Agent): Promise<number | string> {
@@ -37,6 +48,7 @@ async function run(name: string): Promise<Record<string, string | number>> {
   const busy = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const idle = new http.Agent({ keepAlive: true });
   await Promise.all([request(port, '/work', idle), request(port, '/work', idle)]); // two idle keep-alive sockets
+  const quiet = await Promise.all([silentConnection(port, ''), silentConnection(port, 'GET /work HTTP/1.1\r\nHost: x\r\nX-Half: ')]);
   let signalled = false;
   const tally: Tally = { ok: 0, s503: 0, resets: 0, refused: 0, other: 0 };
   const loop = async (i: number) => {
@@ -64,13 +76,22 @@ async function run(name: string): Promise<Record<string, string | number>> {
   await Promise.race([loops, new Promise((resolve) => setTimeout(resolve, 1000))]);
   busy.destroy();
   idle.destroy();
+  for (const socket of quiet) socket.destroy();
   return { setup: name, ...tally, exit: code, 'exit after ms': took };
 }
 
 process.stdout.write(`Steady keep-alive stream on 8 connections (every 4th request ${slowMs} ms), two idle keep-alive sockets held open, SIGTERM after 1 s.\n`);
-process.stdout.write('Counts are responses seen after the signal. Timings are noisy on a shared machine.\n\n');
-process.stdout.write('| setup | 200 | 503 | resets | refused (new connection) | other | exit | exit after ms |\n|---|---:|---:|---:|---:|---:|---|---:|\n');
+process.stdout.write('One silent and one half-header connection held open too. Counts are requests sent after the signal; dropped = reset or\n');
+process.stdout.write('no answer on a connection the server had accepted. Timings are noisy on a shared machine.\n\n');
+process.stdout.write('| setup | 200 | 503 | dropped | refused (new connection) | exit | exit after ms |\n|---|---:|---:|---:|---:|---|---:|\n');
 for (const name of Object.keys(setups)) {
   const r = await run(name);
-  process.stdout.write(`| ${r['setup']} | ${r['ok']} | ${r['s503']} | ${r['resets']} | ${r['refused']} | ${r['other']} | ${r['exit']} | ${r['exit after ms']} |\n`);
+  process.stdout.write(`| ${r['setup']} | ${r['ok']} | ${r['s503']} | ${Number(r['resets']) + Number(r['other'])} | ${r['refused']} | ${r['exit']} | ${r['exit after ms']} |\n`);
+}
+
+process.stdout.write('\nServer process stopped (SIGSTOP) while 8 clients connect and send a request; then SIGTERM and SIGCONT.\n\n');
+process.stdout.write('| setup | answered | reset or unanswered | exit |\n|---|---:|---:|---|\n');
+for (const name of Object.keys(setups)) {
+  const r = await runQueued(script, name);
+  process.stdout.write(`| ${name} | ${r.answered} | ${r.reset} | ${r.exit} |\n`);
 }

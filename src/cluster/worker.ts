@@ -1,14 +1,11 @@
 import type { Socket } from 'node:net';
 import { setInterval } from 'node:timers';
 import { loadClusterApp, type ClusterServable } from './app.js';
-import { ConnectionTracker } from './drain.js';
+import { adopt } from './adopt.js';
+import { drainOf } from '../lifecycle/connection-drain.js';
 import { CONFIG_ENV, errorData, isOwn, type ToPrimary, type ToWorker, type WorkerConfig } from './messages.js';
 import { readThreadCount } from '../threads/count.js';
 
-/** How long a connection accepted just before shutdown may take to send its first request. */
-const FRESH_CONNECTION_GRACE = 1000;
-/** How long an idle keep-alive connection stays open at shutdown, for a request its client already sent. */
-const IDLE_CONNECTION_GRACE = 100;
 /** How often a draining worker reports what it still has, so a timeout can name it. */
 const DRAIN_REPORT_INTERVAL = 200;
 
@@ -32,7 +29,8 @@ export async function runWorker(): Promise<void> {
     return;
   }
 
-  const tracker = new ConnectionTracker(app.server, IDLE_CONNECTION_GRACE, FRESH_CONNECTION_GRACE);
+  // The same drain the loopsafe plugin configured for this server (or, for another kind of app, its defaults).
+  const tracker = drainOf(app.server);
   const report = (): void => send({ loopsafe: 'stats', stats: { threads: readThreadCount() ?? -1, inFlight: tracker.inFlight, connections: tracker.connections } });
   const reporting = setInterval(report, config.statsInterval).unref();
   let draining = false;
@@ -42,7 +40,7 @@ export async function runWorker(): Promise<void> {
     if (message.loopsafe === 'conn') {
       // Confirm first, in the same tick: the primary then drops its copy, and no byte has been read yet.
       send({ loopsafe: 'adopted', id: message.id });
-      if (handle !== undefined) tracker.adopt(handle as Socket);
+      if (handle !== undefined) adopt(app.server, handle as Socket);
     } else if (message.loopsafe === 'stats') {
       report();
     } else if (message.loopsafe === 'drain' && !draining) {
@@ -56,7 +54,8 @@ export async function runWorker(): Promise<void> {
     const progress = setInterval(report, DRAIN_REPORT_INTERVAL);
     report();
     try {
-      await tracker.drain();
+      tracker.start();
+      await tracker.closed();
       // Nothing is left to answer, so the app's close disposes request scopes, then singletons, and returns.
       await app.close();
     } catch (error) {

@@ -20,9 +20,23 @@ export class RouteDeclarationError extends LoopsafeError {
   }
 }
 
+/** A connection still open when a shutdown was forced, as {@link ShutdownForcedError.connections} lists it. */
+export interface OpenConnection {
+  /** The client's address and port, `127.0.0.1:51234`. */
+  readonly remote: string;
+  /**
+   * `active`: a request in progress; `idle`: a keep-alive connection between requests; `silent`: connected and sent
+   * nothing; `partial`: part of a request's headers arrived; `handshake`: TLS handshake not finished.
+   */
+  readonly state: 'active' | 'idle' | 'silent' | 'partial' | 'handshake';
+  /** The requests in progress on it, as `METHOD url`. */
+  readonly requests: readonly string[];
+}
+
 /**
  * A graceful shutdown had to cut requests short: the drain timeout passed, or a second signal arrived.
- * It is logged (never thrown) with `running`, the requests that were still in flight.
+ * It is logged (never thrown) with `running`, the requests that were still in flight, and `connections`, every
+ * connection still open with its client address and state.
  */
 export class ShutdownForcedError extends LoopsafeError {
   /** The stable code, `LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`. */
@@ -33,11 +47,16 @@ export class ShutdownForcedError extends LoopsafeError {
   override name = 'ShutdownForcedError' as const;
   /** The requests still in flight when the drain was cut, as `METHOD url`. */
   readonly running: readonly string[];
+  /** Every connection still open when the drain was cut. */
+  readonly connections: readonly OpenConnection[];
 
-  constructor(reason: string, running: readonly string[]) {
+  constructor(reason: string, connections: readonly OpenConnection[]) {
+    const running = connections.flatMap((c) => c.requests);
     const list = running.length === 0 ? 'no request was still running' : `still running: ${running.join(', ')}`;
-    super(`Shutdown forced by ${reason}; ${list}. Raise shutdown.timeout, or make those handlers finish sooner (abort slow work on shutdown).`);
+    const open = connections.length === 0 ? '' : `; open connections: ${connections.map((c) => `${c.remote} ${c.state}`).join(', ')}`;
+    super(`Shutdown forced by ${reason}; ${list}${open}. Raise shutdown.timeout, or make those handlers finish sooner (abort slow work on shutdown).`);
     this.running = running;
+    this.connections = connections;
   }
 }
 

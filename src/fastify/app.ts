@@ -7,7 +7,9 @@ import { appParts } from './check.js';
 import { appSchema } from './options.js';
 import { loopsafePlugin } from './plugin.js';
 import type { RouteDeclaration } from './route.js';
-import type { ShutdownOptions } from './shutdown.js';
+import { shutdownOf } from './drain.js';
+import { inClusterWorker } from '../lifecycle/process-owner.js';
+import { ownProcess, type ShutdownOptions } from './shutdown.js';
 import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
 import { announceMonitor, appMonitor } from './monitor.js';
 
@@ -34,8 +36,9 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
   fastify?: FastifyServerOptions;
   /**
    * The graceful shutdown: `app.close()` always drains; these options tune it and choose the signals that start
-   * it. `false` installs no signal handler.
-   * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, exit: true }
+   * it and then exit the process. `false` installs no handler (nor does a worker of `serveCluster()`, whose
+   * primary owns the signals).
+   * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, delay: 0 }
    */
   shutdown?: ShutdownOptions | false;
   /**
@@ -70,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   validateOptions(appSchema, options, 'createApp');
   const parts = appParts(options);
   const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, monitor: _m, ...containerOptions } = options;
+  const { signals = ['SIGTERM', 'SIGINT'], ...drainOptions } = shutdown === false ? { signals: [] } : (shutdown ?? {});
   const watch = appMonitor(options.monitor, options.observer);
   const container = createContainer({
     ...containerOptions,
@@ -78,12 +82,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const app = fastify({ return503OnClosing: false, ...fastifyOptions });
   announceMonitor(app, watch);
+  let release = (): void => {};
   try {
     await app.register(loopsafePlugin, {
       container,
       controllers: parts.controllers,
       routes: parts.routes,
-      ...(shutdown === undefined ? {} : { shutdown }),
+      shutdown: drainOptions,
+    });
+    app.addHook('onClose', function releaseProcess(_instance, done) {
+      release();
+      done();
     });
     await app.ready();
   } catch (error) {
@@ -91,6 +100,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     if (watch.owned) watch.monitor?.close();
     if (!container.disposed) await container.dispose().catch(() => {});
     throw error;
+  }
+  if (signals.length > 0 && !inClusterWorker()) {
+    // Beyond the drain's own timeout: as long again for disposal, then the process exits whatever still runs.
+    const { timeout = 10_000, delay = 0 } = drainOptions;
+    release = ownProcess(app, shutdownOf(app)!, signals, delay + 2 * timeout);
   }
   return app;
 }

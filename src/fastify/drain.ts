@@ -1,110 +1,75 @@
-import type { Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { Server as TlsServer } from 'node:tls';
-import type { FastifyBaseLogger } from 'fastify';
-import { ShutdownForcedError } from '../errors/fastify.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { acceptQueued } from '../lifecycle/accept-queue.js';
+import { drainOf, type ConnectionDrain } from '../lifecycle/connection-drain.js';
 
-/** Node sets `_httpMessage` on a socket to the response it is writing; it has done so since Node 0.x. */
-type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
-
-/** Options of the connection drain. */
-export interface DrainOptions {
-  /** Milliseconds in-flight requests get before their connections are cut. */
+/** The drain settings of one app, resolved from its options. */
+export interface DrainSettings {
   readonly timeout: number;
-  /** Milliseconds a connection idle when the drain starts stays open, so a request already on the wire is served. */
   readonly idleGrace: number;
-  readonly log: FastifyBaseLogger;
+  readonly delay: number;
+  readonly readiness: string | undefined;
+}
+
+/** What the process owner (createApp's signal handling) needs to know about an app's shutdown. */
+export interface AppShutdown {
+  readonly drain: ConnectionDrain;
+  /** Set when disposing the container failed. */
+  disposalFailed: boolean;
+  /** Set from the moment shutdown begins (the signal, or `app.close()`): the readiness route answers 503. */
+  closing: boolean;
+}
+
+const shutdowns = new WeakMap<FastifyInstance, AppShutdown>();
+
+/** The shutdown state of an app the loopsafe plugin was registered on. */
+export function shutdownOf(app: FastifyInstance): AppShutdown | undefined {
+  return shutdowns.get(app);
 }
 
 /**
- * Drains one HTTP server's connections on close: the responses still to be written carry `Connection: close`,
- * connections that were idle are closed after a short grace, and after `timeout` every remaining connection is cut.
- * Connections are tracked per connection, never per request.
+ * Wire the connection drain into the app's close: from `app.close()` on, the readiness route answers 503; the app
+ * keeps serving for `delay` ms (its responses carry `Connection: close`), accepts what is already queued, then the
+ * drain starts and fastify closes the listener. Returns a function that resolves when the connections are closed
+ * and `work` is done, or the drain was forced.
  */
-export class ConnectionDrain {
-  readonly #server: Server;
-  readonly #options: DrainOptions;
-  readonly #sockets = new Set<HttpSocket>();
-  #timer: NodeJS.Timeout | undefined;
-  #graceTimer: NodeJS.Timeout | undefined;
-  #deadline: Promise<void> | undefined;
-  #forced: ShutdownForcedError | undefined;
-
-  constructor(server: Server, options: DrainOptions) {
-    this.#server = server;
-    this.#options = options;
-    const sockets = this.#sockets;
-    const untrack = function untrackConnection(this: HttpSocket): void {
-      sockets.delete(this);
-    };
-    // An HTTPS server writes responses on the TLS socket, which 'secureConnection' gives.
-    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', function trackConnection(socket: HttpSocket) {
-      sockets.add(socket);
-      socket.once('close', untrack);
-    });
-  }
-
-  /** Set when the drain had to cut requests short. */
-  get forced(): ShutdownForcedError | undefined {
-    return this.#forced;
-  }
-
-  /** In-flight requests, as `METHOD url`. */
-  running(): string[] {
-    const list: string[] = [];
-    for (const socket of this.#sockets) {
-      const res = socket._httpMessage;
-      if (res !== null && res !== undefined && !res.writableFinished) list.push(`${res.req.method ?? '?'} ${res.req.url ?? '?'}`);
-    }
-    return list;
-  }
-
-  /** Begin the drain; call it before `server.close()`. */
-  start(): void {
-    if (this.#deadline !== undefined) return;
-    for (const socket of this.#sockets) {
-      const res = socket._httpMessage;
-      if (res === null || res === undefined) continue;
-      if (!res.headersSent) {
-        res.setHeader('connection', 'close');
-      } else if (!res.writableFinished) {
-        // Headers already went out with keep-alive: end the connection once this response is done.
-        res.once('finish', () => socket.end());
-      }
-    }
-    // server.close() closes idle connections at once, but a client may already have sent its next request on
-    // one. Give such requests a moment to arrive (they are served, with Connection: close), then close the rest.
-    const server = this.#server;
-    const closeIdle = server.closeIdleConnections;
-    server.closeIdleConnections = function deferIdleClose(this: Server) {
-      server.closeIdleConnections = closeIdle;
-    };
-    this.#graceTimer = setTimeout(() => server.closeIdleConnections(), this.#options.idleGrace);
-    this.#deadline = new Promise((resolve) => {
-      this.#timer = setTimeout(() => {
-        this.force('the shutdown timeout');
+export function installDrain(app: FastifyInstance, settings: DrainSettings): { shutdown: AppShutdown; settled: (work: Promise<void>) => Promise<void> } {
+  const drain = drainOf(app.server);
+  const forced = new Promise<void>((resolve) => {
+    drain.configure({
+      timeout: settings.timeout,
+      idleGrace: settings.idleGrace,
+      onForced: (error) => {
+        app.log.error({ err: error }, error.message);
         resolve();
-      }, this.#options.timeout);
+      },
+    });
+  });
+  const shutdown: AppShutdown = { drain, disposalFailed: false, closing: false };
+  shutdowns.set(app, shutdown);
+
+  if (settings.readiness !== undefined) {
+    app.get(settings.readiness, { logLevel: 'warn' }, async function readiness(_request, reply) {
+      if (!shutdown.closing) return { status: 'ready' };
+      return reply.code(503).send({ status: 'draining' });
     });
   }
 
-  /** Cut every connection now and log what was still running. */
-  force(reason: string): void {
-    if (this.#forced !== undefined) return;
-    this.#forced = new ShutdownForcedError(reason, this.running());
-    this.#options.log.error({ err: this.#forced }, this.#forced.message);
-    this.#server.closeAllConnections();
-  }
+  app.addHook('preClose', async function drainConnections() {
+    shutdown.closing = true;
+    // Under serveCluster the primary owns the port and has already closed it: there is nothing to keep open.
+    if (app.server.listening) {
+      if (settings.delay > 0) await sleep(settings.delay);
+      await acceptQueued(app.server);
+    }
+    drain.start();
+  });
 
-  /** Resolves with `work`, or when the timeout passes, whichever is first. */
-  async within(work: Promise<void>): Promise<void> {
-    if (this.#deadline === undefined) return work;
-    return Promise.race([work, this.#deadline]);
-  }
-
-  /** Stop the timers; the drain is over. */
-  stop(): void {
-    clearTimeout(this.#timer);
-    clearTimeout(this.#graceTimer);
-  }
+  return {
+    shutdown,
+    settled: async (work) => {
+      await Promise.race([Promise.all([drain.closed(), work]), forced]);
+      drain.stop();
+    },
+  };
 }

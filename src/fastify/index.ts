@@ -16,5 +16,5 @@ export {
   Controller, Route, Get, Post, Put, Patch, Delete, Inject, Params, Query, Headers, Body, Req, Reply, type ControllerOptions,
 } from './decorators.js';
 export { FastifyRequestToken, FastifyReplyToken } from './tokens.js';
-export type { ShutdownOptions } from './shutdown.js';
-export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError, ReservedTokenError } from '../errors/fastify.js';
+export type { ShutdownOptions, DrainOptions, ShutdownSignal } from './shutdown.js';
+export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError, ReservedTokenError, type OpenConnection } from '../errors/fastify.js';

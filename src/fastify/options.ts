@@ -1,20 +1,26 @@
 import type { RegisterOptions } from 'fastify';
 import { containerSchema } from '../container/options.js';
-import { anyObject, duration, either, flag, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
+import { anyObject, duration, either, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
 import { lifetimes } from '../declare/lifetime.js';
 import { monitorSchema } from '../threads/options.js';
 import type { AppModule, AppOptions } from './app.js';
 import type { ControllerOptions } from './decorators.js';
 import type { LoopsafePluginOptions } from './plugin.js';
-import type { ShutdownOptions } from './shutdown.js';
+import { SHUTDOWN_SIGNALS, type DrainOptions, type ShutdownOptions } from './shutdown.js';
 
-/** The graceful shutdown's options: add a field to `ShutdownOptions`, then its rule here. */
-export const shutdownSchema = {
-  signals: list(text({ nonEmpty: true, expected: 'a signal name' })),
+/** The drain's options (the plugin's `shutdown`): add a field to `DrainOptions`, then its rule here. */
+export const drainSchema = {
   timeout: duration({ min: 1 }),
   idleGrace: duration(),
-  exit: flag(),
+  delay: duration(),
+  readiness: text({ pattern: /^\//, expected: "a path starting with '/'" }),
+} satisfies Schema<DrainOptions>;
+
+/** createApp's `shutdown`: the drain's options and the signals. */
+export const shutdownSchema = {
+  ...drainSchema,
+  signals: list(oneOf(SHUTDOWN_SIGNALS)),
 } satisfies Schema<ShutdownOptions>;
 
 const shutdown = either(oneOf([false]), shape(shutdownSchema));
@@ -26,7 +32,7 @@ export const pluginSchema = {
   container: required(satisfies('a container from createContainer()', (v) => typeof (v as { createScope?: unknown }).createScope === 'function')),
   controllers,
   routes,
-  shutdown,
+  shutdown: either(oneOf([false]), shape(drainSchema)),
   prefix: text(),
   logLevel: text(),
   logSerializers: anyObject(),

@@ -9,14 +9,14 @@ import { validateOptions } from '../options/validate.js';
 import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
-import { ConnectionDrain } from './drain.js';
+import { installDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { pluginSchema } from './options.js';
 import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
-import { handleSignals, type ShutdownOptions } from './shutdown.js';
+import type { DrainOptions } from './shutdown.js';
 
 /** Options of {@link loopsafePlugin}. */
 export interface LoopsafePluginOptions {
@@ -31,11 +31,11 @@ export interface LoopsafePluginOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: readonly RouteDeclaration<readonly Dep[], any>[];
   /**
-   * The graceful drain on `app.close()` and the signals that start it; `false` keeps the drain's defaults and
-   * installs no signal handler.
+   * The graceful drain `app.close()` runs. The plugin installs no signal handler and never exits the process:
+   * `createApp()` does that, or call `app.close()` from your own handler. `false` keeps the defaults.
    * @default {}
    */
-  shutdown?: ShutdownOptions | false;
+  shutdown?: DrainOptions | false;
 }
 
 const kReply = Symbol('loopsafe.reply');
@@ -51,10 +51,10 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   validateOptions(pluginSchema, options, 'loopsafe plugin');
   const { container } = options;
   const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
-  const signals = options.shutdown === false ? [] : (shutdown.signals ?? ['SIGTERM', 'SIGINT']);
   const timeout = shutdown.timeout ?? 10_000;
   const idleGrace = shutdown.idleGrace ?? 100;
-  const exit = shutdown.exit ?? true;
+  const delay = shutdown.delay ?? 0;
+  const readiness = shutdown.readiness;
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
@@ -97,23 +97,15 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   };
   await routesUnder(app, options as LoopsafePluginOptions & RegisterOptions, addRoutes);
 
-  const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });
-  let disposalFailed = false;
-  const unlisten = signals.length === 0 ? () => {} : handleSignals(app, drain, signals, exit, () => disposalFailed);
-  app.addHook('preClose', function startDrain(done) {
-    drain.start();
-    done();
-  });
+  const { shutdown: state, settled } = installDrain(app, { timeout, idleGrace, delay, readiness });
   app.addHook('onClose', async function disposeContainer() {
-    unlisten();
-    // The server has closed every connection; scopes still disposing (or held by a handler an abort left
-    // running) finish before any singleton they may use is disposed.
-    await drain.within(scopes.whenIdle());
-    drain.stop();
+    // The connections are closed (or the drain was forced); scopes still disposing (or held by a handler an abort
+    // left running) finish before any singleton they may use is disposed.
+    await settled(scopes.whenIdle());
     try {
       await container.dispose();
     } catch (error) {
-      disposalFailed = true;
+      state.disposalFailed = true;
       app.log.error({ err: error }, 'loopsafe: disposing the container failed');
     }
   });

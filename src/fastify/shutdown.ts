@@ -1,68 +1,95 @@
+import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
-import type { ConnectionDrain } from './drain.js';
+import type { AppShutdown } from './drain.js';
 
-/** Options of the graceful shutdown. */
-export interface ShutdownOptions {
+/** The signals `shutdown.signals` accepts: the ones close-with-grace listens to. */
+export type ShutdownSignal = 'SIGHUP' | 'SIGINT' | 'SIGQUIT' | 'SIGUSR2' | 'SIGTERM';
+
+/** Options of the connection drain `app.close()` runs, for {@link loopsafePlugin} and {@link createApp}. */
+export interface DrainOptions {
   /**
-   * Signals that start a graceful shutdown. A second one (of any of them) during the drain forces exit with code 1.
-   * @default ['SIGTERM', 'SIGINT']
-   */
-  signals?: readonly NodeJS.Signals[];
-  /**
-   * Milliseconds in-flight requests get to finish once `app.close()` starts. After that their connections are cut,
-   * what was still running is logged (`LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`), and a signal-started shutdown exits 1.
+   * Milliseconds in-flight requests get to finish once the listener is closed. After that their connections are
+   * cut, what was still open is logged (`LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED`), and a signal-started shutdown exits 1.
    * @default 10_000
    */
   timeout?: number;
   /**
-   * Milliseconds a keep-alive connection that is idle when the drain starts stays open, so a request the client
-   * had already sent on it is served (with `Connection: close`) instead of reset. Then it is closed.
+   * Milliseconds a connection with no request in progress stays open once the drain starts, so a request the
+   * client had already sent on it is served (with `Connection: close`) instead of reset. Then it is closed. A
+   * connection accepted less than a second before gets that second to send its first request.
    * @default 100
    */
   idleGrace?: number;
   /**
-   * Exit the process after a signal-started shutdown: code 0 when everything drained and disposed cleanly, 1
-   * otherwise. Turn it off to decide yourself (listen to `app.close()`).
-   * @default true
+   * A path (`'/ready'`) answering 200 `{ "status": "ready" }` while serving and 503 `{ "status": "draining" }`
+   * from the moment `app.close()` starts (for createApp: the signal). Point a Kubernetes readiness probe at it.
+   * @default undefined (no route)
    */
-  exit?: boolean;
+  readiness?: string;
+  /**
+   * Milliseconds to keep serving after `app.close()` starts (for createApp: the signal) before the listener
+   * closes, so a load balancer or Kubernetes takes the instance out of rotation first. Responses in that window
+   * carry `Connection: close`. Choose more than the readiness probe's `periodSeconds × failureThreshold`.
+   * @default 0
+   */
+  delay?: number;
 }
 
+/** Options of createApp's graceful shutdown: the drain, and the signals that start it. */
+export interface ShutdownOptions extends DrainOptions {
+  /**
+   * Signals that start a graceful shutdown and then exit the process (0 when everything drained and disposed
+   * cleanly, 1 otherwise). A second one during the drain cuts every connection, logs what was open and exits 1.
+   * `uncaughtException` and `unhandledRejection` are logged, drained the same way, and exit 1. `[]` installs no
+   * handler at all: call `app.close()` yourself.
+   * @default ['SIGTERM', 'SIGINT']
+   */
+  signals?: readonly ShutdownSignal[];
+}
+
+/** Every signal `shutdown.signals` accepts. @internal */
+export const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGTERM'];
+
+/** The longest delay a Node timer takes; close-with-grace's timer fires at once beyond it. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Thrown inside close-with-grace's callback to make it exit 1 without logging again. */
+const unclean = Symbol('loopsafe.unclean');
+
 /**
- * Run `app.close()` (the full drain) on the first signal and exit; force exit with code 1 on a second signal.
- * Returns a function that removes the listeners.
+ * Own the process for an app: on one of `signals`, or an uncaught exception or unhandled rejection, run
+ * `app.close()` (the full drain) and exit. close-with-grace listens and exits; loopsafe decides what a second
+ * signal and a timeout do to the open connections. Returns a function that removes the listeners.
  */
-export function handleSignals(
-  app: FastifyInstance,
-  drain: ConnectionDrain,
-  signals: readonly NodeJS.Signals[],
-  exit: boolean,
-  failed: () => boolean,
-): () => void {
-  let closing = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (closing) {
-      drain.force(`a second ${signal}`);
-      if (exit) process.exit(1);
-      return;
-    }
-    closing = true;
-    app.log.info({ signal }, `loopsafe: ${signal} received, draining in-flight requests`);
-    app.close().then(
-      () => {
-        const code = drain.forced !== undefined || failed() ? 1 : 0;
-        app.log.info({ code }, 'loopsafe: shutdown complete');
-        if (exit) process.exit(code);
+export function ownProcess(app: FastifyInstance, shutdown: AppShutdown, signals: readonly ShutdownSignal[], budget: number): () => void {
+  const { drain } = shutdown;
+  const { uninstall } = closeWithGrace(
+    {
+      // A backstop above the drain's own timeout: disposal that hangs after the drain still ends the process.
+      delay: Math.min(budget, MAX_TIMER_MS),
+      logger: false,
+      skip: [...SHUTDOWN_SIGNALS.filter((s) => !signals.includes(s)), 'beforeExit'],
+      onSecondSignal: (signal) => drain.force(`a second ${signal}`),
+      onSecondError: (error) => app.log.error({ err: error }, 'loopsafe: another error during shutdown, exiting'),
+      onTimeout: (ms) => {
+        drain.force(`the process shutdown budget (${ms} ms)`);
+        app.log.error({ ms }, 'loopsafe: shutdown did not finish in time, exiting');
       },
-      (error: unknown) => {
+    },
+    async function closeApp({ signal, err }) {
+      shutdown.closing = true; // before anything is logged: the readiness route answers 503 from the signal on
+      if (err !== undefined) app.log.error({ err }, `loopsafe: ${err.name} not handled, draining before exit 1`);
+      else app.log.info({ signal }, `loopsafe: ${signal ?? 'close'} received, draining in-flight requests`);
+      try {
+        await app.close();
+      } catch (error) {
         app.log.error({ err: error }, 'loopsafe: shutdown failed');
-        if (exit) process.exit(1);
-      },
-    );
-  };
-  for (const signal of signals) process.on(signal, onSignal);
-  return () => {
-    if (closing) return; // keep listening: a second signal must still force the exit
-    for (const signal of signals) process.off(signal, onSignal);
-  };
+        throw unclean;
+      }
+      const code = err !== undefined || drain.forced !== undefined || shutdown.disposalFailed ? 1 : 0;
+      app.log.info({ code }, 'loopsafe: shutdown complete');
+      if (code !== 0) throw unclean;
+    },
+  );
+  return uninstall;
 }

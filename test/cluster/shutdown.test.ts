@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { startPrimary } from '../helpers/cluster.js';
 import { getRetryingStaleSocket, type Outcome } from '../helpers/requests.js';
+import { rawClient, statusOf } from '../helpers/sockets.js';
 
 /** Try a new TCP connection: the error code, or 'connected'. */
 function tryConnect(port: number): Promise<string> {
@@ -130,3 +131,31 @@ function hold(port: number, path: string): { started: Promise<void>; done: Promi
   });
   return { started: startedP, done };
 }
+
+test.serial('a worker built by createApp() with default options leaves signals to the cluster; 4 workers close silent, partial and idle connections at once and exit 0', async (t) => {
+  const primary = await startPrimary(t, 'owned-app', 4);
+  const { port } = primary;
+  const target = (await primary.event('worker-ready')).pid as number;
+  process.kill(target, 'SIGTERM'); // the worker's own createApp must not act on it: only the primary decides
+  const pids: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const { outcome } = await getRetryingStaleSocket(port, '/hello', false);
+    if (outcome.kind === 'response') pids.push((JSON.parse(outcome.body) as { pid: number }).pid);
+  }
+  t.is(pids.length, 8);
+  t.true(pids.includes(target), 'the signalled worker still serves');
+
+  // Fresh connections go round robin, so these land on every worker.
+  const silent = await Promise.all([0, 1, 2, 3].map(() => rawClient(port)));
+  const partial = await Promise.all([0, 1, 2, 3].map(() => rawClient(port, 'GET /hello HTTP/1.1\r\nHost: x\r\nX-Half: ')));
+  const idle = await rawClient(port, 'GET /hello HTTP/1.1\r\nHost: x\r\n\r\n');
+  while (statusOf(idle.received()) === undefined) await new Promise((resolve) => idle.socket.once('data', resolve));
+  const inflight = hold(port, '/held?ms=500');
+  await inflight.started;
+  primary.child.kill('SIGTERM');
+  t.is(await primary.exited, 0, primary.stderr());
+  await Promise.all([...silent, ...partial, idle].map((c) => c.closed));
+  t.is((await inflight.done).status, 200);
+  t.deepEqual(primary.events.filter((e) => e.type === 'worker-restart'), []);
+  t.true(primary.events.filter((e) => e.type === 'worker-exit').every((e) => e.expected === true && e.code === 0));
+});

@@ -99,6 +99,10 @@ test('options createApp cannot use are refused with a coded error', async (t) =>
   t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
   const signals = await t.throwsAsync(createApp({ providers: [], shutdown: { timeout: 0 } }));
   t.is((signals as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
+  for (const shutdown of [{ signals: ['SIGKILL'] }, { exit: false }, { delay: -1 }, { readiness: 'ready' }]) {
+    const refused = await t.throwsAsync(createApp({ providers: [], shutdown: shutdown as never }));
+    t.is((refused as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID', JSON.stringify(shutdown));
+  }
 });
 
 test('signal listeners are installed by default and removed when the app closes', async (t) => {

@@ -1,10 +1,18 @@
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import fastify from 'fastify';
 import { Writable } from 'node:stream';
-import { provide, token } from '../../src/index.js';
-import { FastifyRequestToken, createApp, route } from '../../src/fastify/index.js';
+import { createContainer, provide, token } from '../../src/index.js';
+import { FastifyRequestToken, createApp, loopsafePlugin, route } from '../../src/fastify/index.js';
 import { connect } from 'node:net';
 import { get, listen, signal, type Outcome } from '../helpers/http.js';
+import { rawClient } from '../helpers/sockets.js';
 
 /** Resolves once the port refuses TCP connections, that is once the drain has begun and the listener is closed. */
 async function refused(port: number): Promise<void> {
@@ -235,4 +243,130 @@ test('a handler still running after its client aborted keeps its scope, and app.
   await finished.promise;
   await closed;
   t.deepEqual(events, ['handler resumed: step closed false, db closed false', 'Step disposed', 'Db disposed']);
+});
+
+/** The forced-shutdown error logged by an app whose log goes to `lines`, if any. */
+function forcedIn(lines: string[]): unknown {
+  return lines.map((l) => JSON.parse(l) as { err?: { code?: string } }).find((l) => l.err?.code === 'LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED');
+}
+
+function logTo(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+}
+
+test('app.close() closes connections that carry no request (silent, or half a header) without waiting for the timeout', async (t) => {
+  const lines: string[] = [];
+  const started = counter(1);
+  const { app, events } = await workApp({ log: logTo(lines), entered: started.entered });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const silent = await rawClient(port);
+  const partial = await rawClient(port, 'GET /work HTTP/1.1\r\nHost: x\r\nX-Half: ');
+  const inflight = get(port, '/work?ms=200', false);
+  await started.all;
+  await app.close();
+  await Promise.all([silent.closed, partial.closed]);
+  t.is((await inflight).status, 200);
+  t.is(forcedIn(lines), undefined, 'nothing was cut by the timeout');
+  t.is(events.at(-1), 'Db disposed');
+});
+
+test('the loopsafe plugin installs no process listener and never exits the process: app.close() only drains', async (t) => {
+  const events = ['SIGTERM', 'SIGINT', 'uncaughtException', 'unhandledRejection', 'beforeExit'] as const;
+  const before = events.map((e) => process.listenerCount(e));
+  const app = fastify({ return503OnClosing: false });
+  await app.register(loopsafePlugin, { container: createContainer({ providers: [] }), shutdown: { timeout: 1000 } });
+  await app.ready();
+  t.deepEqual(events.map((e) => process.listenerCount(e)), before);
+  await app.close();
+  t.deepEqual(events.map((e) => process.listenerCount(e)), before);
+  const refused = await t.throwsAsync(fastify().register(loopsafePlugin, { container: createContainer({ providers: [] }), shutdown: { signals: ['SIGTERM'] } as never }).ready());
+  t.is((refused as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID', 'signals belong to createApp');
+});
+
+/** A throwaway self-signed certificate, made with the openssl CLI. */
+function selfSigned(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'loopsafe-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One HTTPS GET that never rejects. */
+function httpsGet(port: number, path: string, agent: https.Agent | false): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = https.get({ host: '127.0.0.1', port, path, agent, rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body, reused: req.reusedSocket }));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  });
+}
+
+test('HTTPS: app.close() lets the in-flight request finish, and closes idle keep-alive, handshake-less and request-less TLS connections at once', async (t) => {
+  const lines: string[] = [];
+  const started = counter(1);
+  const events: string[] = [];
+  // The plugin on an https fastify instance: createApp's options are typed for plain HTTP.
+  const app = fastify({ https: selfSigned(), return503OnClosing: false, logger: { level: 'error', stream: logTo(lines) } });
+  await app.register(loopsafePlugin, {
+    container: createContainer({ providers: [provide(Db, { useFactory: () => ({ closed: false }), dispose: () => void events.push('Db disposed') })] }),
+    routes: [route({
+      method: 'GET', url: '/work', inject: [Db],
+      handler: async (_deps, request) => {
+        const ms = (request.query as { ms?: string }).ms;
+        if (ms !== undefined) {
+          started.entered();
+          await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+        }
+        return { ok: true };
+      },
+    })],
+  });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const agent = new https.Agent({ keepAlive: true });
+  t.teardown(() => agent.destroy());
+  t.is((await httpsGet(port, '/work', agent)).status, 200);
+  const idle = Object.values(agent.freeSockets).flat()[0]!;
+  const idleClosed = new Promise((resolve) => idle.once('close', resolve));
+  const noHandshake = await rawClient(port); // TCP only: the TLS handshake never starts
+  const noRequest = await new Promise<TLSSocket>((resolve) => {
+    const socket: TLSSocket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => resolve(socket));
+  });
+  noRequest.on('error', () => {});
+  const noRequestClosed = new Promise((resolve) => noRequest.once('close', resolve));
+  const inflight = httpsGet(port, '/work?ms=300', false);
+  await started.all;
+  await app.close();
+  await Promise.all([idleClosed, noHandshake.closed, noRequestClosed]);
+  t.deepEqual(await inflight.then((o) => [o.status, o.connection]), [200, 'close']);
+  t.is(forcedIn(lines), undefined, 'nothing was cut by the timeout');
+  t.deepEqual(events, ['Db disposed']);
+});
+
+test('a handler still running after its client went away is bounded by the timeout: app.close() goes on and disposes the singletons', async (t) => {
+  const lines: string[] = [];
+  const started = counter(1);
+  const { app, events } = await workApp({ timeout: 200, log: logTo(lines), entered: started.entered, gate: new Promise(() => {}) });
+  t.teardown(() => app.close());
+  const port = await listen(app);
+  const req = http.get({ host: '127.0.0.1', port, path: '/work?ms=1', agent: false });
+  req.on('error', () => {});
+  await started.all;
+  req.destroy(); // every connection is closed now; the handler never returns
+  await app.close();
+  t.truthy(forcedIn(lines), 'the timeout cut the wait and said so');
+  t.is(events.at(-1), 'Db disposed');
 });

@@ -1,7 +1,9 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { get } from '../helpers/http.js';
 import { startChild } from '../helpers/child.js';
+import { rawClient, statusOf } from '../helpers/sockets.js';
 
 const script = fileURLToPath(new URL('../fixtures/signal-app.js', import.meta.url));
 
@@ -36,6 +38,92 @@ test('a second signal forces exit with code 1 and logs what was still running', 
   t.truthy((await hung).error);
   const forced = child.lines.find((l) => (l['err'] as { code?: string } | undefined)?.code === 'LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED');
   t.deepEqual((forced?.['err'] as { running?: string[] } | undefined)?.running, ['GET /slow?ms=30000']);
+});
+
+/** The forced-shutdown log line, if any. */
+function forcedLine(lines: Record<string, unknown>[]): { running: string[]; connections: { remote: string; state: string; requests: string[] }[] } | undefined {
+  const line = lines.find((l) => (l['err'] as { code?: string } | undefined)?.code === 'LOOPSAFE_ERR_FASTIFY_SHUTDOWN_FORCED');
+  return line?.['err'] as ReturnType<typeof forcedLine>;
+}
+
+test('SIGTERM closes connections that carry no request (silent, or half a header) at once: exit 0 once the in-flight request is done, nothing forced', async (t) => {
+  const { child, port } = await start(t);
+  const silent = await rawClient(port);
+  const partial = await rawClient(port, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Half: ');
+  const inflight = get(port, '/slow?ms=300');
+  await child.waitFor((l) => l['msg'] === 'entered');
+  child.process.kill('SIGTERM');
+  t.is(await child.exited, 0, 'the default 10 s timeout was not waited out');
+  t.is((await inflight).status, 200);
+  await Promise.all([silent.closed, partial.closed]);
+  t.is(silent.received(), '', 'the silent connection was closed without a response');
+  t.is(forcedLine(child.lines), undefined);
+});
+
+/** Resolves once /proc says the process is stopped. */
+async function stopped(pid: number): Promise<void> {
+  for (;;) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('connections queued in the kernel while the process was busy at SIGTERM are all served, not reset', async (t) => {
+  const { child, port } = await start(t);
+  const pid = child.process.pid!;
+  child.process.kill('SIGSTOP');
+  t.teardown(() => void child.process.kill('SIGCONT'));
+  await stopped(pid);
+  // The kernel completes these handshakes and buffers the requests; the stopped process has accepted none.
+  const clients = await Promise.all(Array.from({ length: 8 }, (_, i) => rawClient(port, `GET /slow?ms=${i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)));
+  child.process.kill('SIGTERM');
+  child.process.kill('SIGCONT');
+  t.is(await child.exited, 0);
+  await Promise.all(clients.map((c) => c.closed));
+  t.deepEqual(clients.map((c) => statusOf(c.received())), [200, 200, 200, 200, 200, 200, 200, 200]);
+});
+
+test('the readiness route answers 200 while serving and 503 from SIGTERM on; during the delay new connections are still served, with Connection: close', async (t) => {
+  const { child, port } = await start(t, { READINESS: '/ready', DELAY: '3000' });
+  const before = await get(port, '/ready');
+  t.deepEqual([before.status, JSON.parse(before.body ?? '{}')], [200, { status: 'ready' }]);
+  child.process.kill('SIGTERM');
+  await child.waitFor((l) => l['signal'] === 'SIGTERM');
+  const [ready, served] = await Promise.all([get(port, '/ready'), get(port, '/slow?ms=0')]);
+  t.deepEqual([ready.status, JSON.parse(ready.body ?? '{}')], [503, { status: 'draining' }]);
+  t.deepEqual([served.status, served.connection], [200, 'close'], 'a new connection during the delay is served');
+  t.is(await child.exited, 0);
+  t.is((await get(port, '/ready')).error, 'ECONNREFUSED');
+});
+
+test('an uncaught exception is logged, in-flight requests are drained, and the process exits 1', async (t) => {
+  const { child, port } = await start(t);
+  const inflight = get(port, '/slow?ms=500');
+  await child.waitFor((l) => l['msg'] === 'entered');
+  t.is((await get(port, '/throw?ms=0')).status, 200);
+  t.is(await child.exited, 1);
+  t.is((await inflight).status, 200, 'the request in flight when the exception was thrown finished');
+  t.true(child.lines.some((l) => (l['err'] as { message?: string } | undefined)?.message === 'thrown outside any request'));
+});
+
+test('a forced shutdown logs every open connection with its client address and state, and each running request', async (t) => {
+  const { child, port } = await start(t, { SHUTDOWN_TIMEOUT: '300', IDLE_GRACE: '60000' });
+  const silent = await rawClient(port);
+  const partial = await rawClient(port, 'GET /slow HTTP/1.1\r\nHost: x\r\n');
+  const idle = await rawClient(port, 'GET /slow?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n');
+  await child.waitFor((l) => l['msg'] === 'entered' && (l as { entered?: string }).entered === '/slow?ms=0');
+  const active = await rawClient(port, 'GET /slow?ms=30000 HTTP/1.1\r\nHost: x\r\n\r\n');
+  await child.waitFor((l) => l['msg'] === 'entered' && (l as { entered?: string }).entered === '/slow?ms=30000');
+  while (statusOf(idle.received()) === undefined) await new Promise((resolve) => idle.socket.once('data', resolve));
+  child.process.kill('SIGTERM');
+  t.is(await child.exited, 1);
+  const forced = forcedLine(child.lines);
+  t.deepEqual(forced?.running, ['GET /slow?ms=30000']);
+  const byPort = new Map(forced?.connections.map((c) => [c.remote, c]));
+  const at = (c: { localPort: number }) => byPort.get(`127.0.0.1:${c.localPort}`);
+  t.deepEqual([at(silent)?.state, at(partial)?.state, at(idle)?.state, at(active)?.state], ['silent', 'partial', 'idle', 'active']);
+  t.deepEqual(at(active)?.requests, ['GET /slow?ms=30000']);
 });
 
 test('the shutdown timeout forces exit with code 1 and logs what was still running', async (t) => {

@@ -1,0 +1,194 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
+import { ShutdownForcedError, type OpenConnection } from '../errors/fastify.js';
+import { describe, peerOf, type Conn } from './connection.js';
+
+/**
+ * How long, from being accepted, a connection may take to start its first request once a drain has begun: a
+ * client that connected a moment before the signal (or was still in the accept queue) has its request on the wire.
+ */
+const FRESH_GRACE = 1000;
+
+/** How a drain treats the connections it finds. */
+export interface DrainPolicy {
+  /** Milliseconds a connection with no request in progress stays open once draining, for a request already on the wire. */
+  readonly idleGrace: number;
+  /** Milliseconds from `start()` before every remaining connection is cut. */
+  readonly timeout: number;
+  /** Told once when the drain had to cut connections. */
+  readonly onForced?: (error: ShutdownForcedError) => void;
+}
+
+const drains = new WeakMap<Server, ConnectionDrain>();
+
+/**
+ * The one drain of a server. The Fastify plugin and the cluster worker both ask for it, so a worker's server is
+ * tracked once, by one policy. @internal
+ */
+export function drainOf(server: Server): ConnectionDrain {
+  let drain = drains.get(server);
+  if (drain === undefined) drains.set(server, (drain = new ConnectionDrain(server)));
+  return drain;
+}
+
+/**
+ * The connections of one HTTP(S) server and their graceful end. Each connection is tracked from its `connection`
+ * event with the responses it is writing (seen from the server's `request` event, never from Node's private
+ * fields). Once draining: responses not yet started carry `Connection: close`; a connection closes when its last
+ * response is done and no next request starts within `idleGrace`; one that never sent a complete request closes
+ * after `idleGrace` (or `FRESH_GRACE` from its accept, if later). After `timeout` everything left is cut. @internal
+ */
+export class ConnectionDrain {
+  readonly #server: Server;
+  readonly #conns = new Map<Socket, Conn>();
+  /** TLS connections by client address: the request's socket is the TLS socket, not the TCP one tracked. */
+  readonly #peers = new Map<string, Conn>();
+  #policy: DrainPolicy = { idleGrace: 100, timeout: Infinity };
+  #inFlight = 0;
+  #draining = false;
+  #forced: ShutdownForcedError | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(server: Server) {
+    this.#server = server;
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    const tls = server instanceof TlsServer;
+    server.on('connection', (socket: Socket) => this.#track(socket, tls));
+    if (tls) {
+      server.on('secureConnection', (socket: Socket) => {
+        const conn = this.#peers.get(peerOf(socket));
+        if (conn !== undefined) conn.http = socket;
+      });
+    }
+    // Before the app's own listener, so `Connection: close` is set before any handler can write the response.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
+  }
+
+  /** Set the policy; the last call before `start()` wins. */
+  configure(policy: DrainPolicy): void {
+    this.#policy = policy;
+  }
+
+  /** Requests being answered now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#conns.size;
+  }
+
+  /** True once `start()` has run. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Set when the drain had to cut connections. */
+  get forced(): ShutdownForcedError | undefined {
+    return this.#forced;
+  }
+
+  /** Every open connection, with its client, state and requests in progress. */
+  open(): OpenConnection[] {
+    return [...this.#conns.values()].map(describe);
+  }
+
+  /** Begin draining (once; later calls do nothing). */
+  start(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    // http.Server.close() closes idle keep-alive connections at once, racing a request the client may have just
+    // sent on one; this drain closes them on its own schedule instead.
+    this.#server.closeIdleConnections = function closedByTheDrain() {};
+    for (const conn of this.#conns.values()) {
+      for (const res of conn.responses.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+      this.#settle(conn);
+    }
+    if (Number.isFinite(this.#policy.timeout)) {
+      this.#timer = setTimeout(() => this.force('the shutdown timeout'), this.#policy.timeout);
+    }
+    this.#checkClosed();
+  }
+
+  /** Resolves once draining and every connection is closed. */
+  closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** Cut every connection now and report what was still open. */
+  force(reason: string): void {
+    if (this.#forced !== undefined) return;
+    this.#forced = new ShutdownForcedError(reason, this.open());
+    this.#policy.onForced?.(this.#forced);
+    for (const conn of this.#conns.values()) {
+      conn.http?.destroy();
+      conn.raw.destroy();
+    }
+  }
+
+  /** Stop the timeout; the drain is over. */
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #track(raw: Socket, tls: boolean): void {
+    const conn: Conn = {
+      raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: new Map(), served: 0, readAtRest: 0, grace: undefined,
+    };
+    this.#conns.set(raw, conn);
+    if (tls) this.#peers.set(conn.remote, conn);
+    raw.once('close', () => {
+      clearTimeout(conn.grace);
+      this.#conns.delete(raw);
+      if (this.#peers.get(conn.remote) === conn) this.#peers.delete(conn.remote);
+      this.#checkClosed();
+    });
+    if (this.#draining) this.#settle(conn);
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const conn = this.#conns.get(req.socket) ?? this.#peers.get(peerOf(req.socket));
+    if (conn === undefined) return;
+    conn.http = req.socket;
+    clearTimeout(conn.grace);
+    conn.grace = undefined;
+    conn.responses.set(res, `${req.method ?? '?'} ${req.url ?? '?'}`);
+    this.#inFlight++;
+    if (this.#draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      conn.responses.delete(res);
+      conn.served++;
+      conn.readAtRest = req.socket.bytesRead;
+      this.#inFlight--;
+      if (this.#draining) this.#settle(conn);
+    });
+  }
+
+  /** While draining: once a connection has nothing in progress, give it a moment for a request on the wire, then end it. */
+  #settle(conn: Conn): void {
+    if (conn.responses.size > 0 || conn.grace !== undefined) return;
+    const { idleGrace } = this.#policy;
+    const wait = conn.served > 0 ? idleGrace : Math.max(idleGrace, conn.acceptedAt + FRESH_GRACE - Date.now());
+    conn.grace = setTimeout(() => end(conn), wait);
+  }
+
+  #checkClosed(): void {
+    // The timeout keeps running: work a closed connection left behind (a handler whose client went away) is
+    // still bounded by it. Whoever awaits the drain stops it.
+    if (this.#draining && this.#conns.size === 0) this.#resolveClosed();
+  }
+}
+
+/** End a connection politely (FIN after what was written); destroy it if the client does not close its side in time. */
+function end(conn: Conn): void {
+  if (conn.http === undefined) {
+    conn.raw.destroy(); // a TLS handshake never finished: there is no session to close politely
+    return;
+  }
+  conn.http.end();
+  conn.raw.setTimeout(FRESH_GRACE, () => conn.raw.destroy());
+}
