@@ -122,35 +122,74 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, 
 
 /**
  * The captive rule, asked once per edge: a singleton may not reach a request-scoped provider, directly or through
- * transients (a transient lives as long as whatever holds it). Each holder walks its transients once, iteratively.
+ * transients (a transient lives as long as whatever holds it). Each request-scoped provider a singleton reaches is
+ * one problem. Which transients reach which request-scoped providers is found once for the whole graph, so many
+ * singletons sharing a large transient subgraph cost the graph's size plus the problems found, not their product.
  */
 function findCaptives(plans: Map<Key, Plan>, problems: LoopsafeError[]): void {
+  let toward: Map<Plan, Map<Plan, Plan>> | undefined;
   for (const holder of plans.values()) {
     if (holder.lifetime === 'request' || holder.lifetime === 'transient') continue;
-    // Most singletons hold only singletons: decide that without allocating a walk.
+    // Most singletons hold only singletons: decide that without building anything.
     if (holder.deps.every((dep) => dep === undefined || (dep.lt !== REQUEST && dep.lifetime !== 'transient'))) continue;
-    const via = new Map<Plan, Plan>([[holder, holder]]); // each reached plan -> the plan it was reached from
-    const todo: Plan[] = [holder];
-    while (todo.length > 0) {
-      const plan = todo.pop()!;
-      for (const dep of plan.deps) {
-        if (dep === undefined || via.has(dep)) continue;
-        via.set(dep, plan);
-        if (dep.lt === REQUEST && isCaptive(holder.lifetime, dep.lifetime)) {
-          problems.push(new CaptiveDependencyError(pathTo(dep, via, holder), holder.name, holder.lifetime, dep.name));
-        } else if (dep.lifetime === 'transient') {
-          todo.push(dep);
-        }
+    toward ??= transientsTowardRequest(plans);
+    const reported = new Set<Plan>();
+    const report = (captive: Plan, path: () => Plan[]): void => {
+      if (reported.has(captive) || !isCaptive(holder.lifetime, captive.lifetime)) return;
+      reported.add(captive);
+      problems.push(new CaptiveDependencyError(path().map((p) => p.name), holder.name, holder.lifetime, captive.name));
+    };
+    for (const dep of holder.deps) {
+      if (dep === undefined) continue;
+      if (dep.lt === REQUEST) report(dep, () => [holder, dep]);
+      else if (dep.lifetime === 'transient') {
+        for (const captive of toward.get(dep)?.keys() ?? []) report(captive, () => pathTo(holder, dep, captive, toward!));
       }
     }
   }
 }
 
-function pathTo(plan: Plan, via: Map<Plan, Plan>, holder: Plan): string[] {
-  const names = [plan.name];
-  for (let p = plan; p !== holder; ) {
-    p = via.get(p)!;
-    names.push(p.name);
+/**
+ * For every transient that reaches request-scoped providers through transients: each of them, with the dependency
+ * one step closer to it. One breadth-first walk backwards from each request-scoped provider over reversed
+ * transient edges: it visits only the transients that reach it, each once, cycles between transients (through
+ * `lazy()`) included, and the paths it leaves are shortest.
+ */
+function transientsTowardRequest(plans: Map<Key, Plan>): Map<Plan, Map<Plan, Plan>> {
+  const dependents = new Map<Plan, Plan[]>(); // a request-scoped provider or transient -> the transients that use it
+  for (const plan of plans.values()) {
+    if (plan.lifetime !== 'transient') continue;
+    for (const dep of plan.deps) {
+      if (dep === undefined || (dep.lt !== REQUEST && dep.lifetime !== 'transient')) continue;
+      const list = dependents.get(dep);
+      if (list === undefined) dependents.set(dep, [plan]);
+      else list.push(plan);
+    }
   }
-  return names.reverse();
+  const toward = new Map<Plan, Map<Plan, Plan>>(); // transient -> (request-scoped provider -> next step)
+  for (const captive of dependents.keys()) {
+    if (captive.lt !== REQUEST) continue;
+    const queue = [captive];
+    for (let i = 0; i < queue.length; i++) {
+      const reached = queue[i]!;
+      for (const user of dependents.get(reached) ?? []) {
+        let steps = toward.get(user);
+        if (steps === undefined) toward.set(user, (steps = new Map()));
+        if (steps.has(captive)) continue;
+        steps.set(captive, reached);
+        queue.push(user);
+      }
+    }
+  }
+  return toward;
+}
+
+/** `holder -> dep -> ... -> captive`, following each transient's step toward `captive`. */
+function pathTo(holder: Plan, dep: Plan, captive: Plan, toward: Map<Plan, Map<Plan, Plan>>): Plan[] {
+  const path = [holder, dep];
+  for (let p = dep; p !== captive; ) {
+    p = toward.get(p)!.get(captive)!;
+    path.push(p);
+  }
+  return path;
 }
