@@ -43,3 +43,9 @@ export type {
 export {
   ClusterAppError, ClusterWorkerFailedError, ClusterCrashLoopError, ClusterShutdownTimeoutError, type BusyWorker,
 } from './errors/cluster.js';
+export type { AppGraph, GraphProvider, GraphEdge, GraphRoute, ProviderKind, Synchrony, EdgeKind } from './graph/model.js';
+export { graphToDot } from './graph/dot.js';
+export { graphToMermaid } from './graph/mermaid.js';
+export { graphToJson } from './graph/json.js';
+export { graphToHtml, type GraphHtmlOptions } from './graph/html.js';
+export type { GraphRenderOptions } from './graph/style.js';

@@ -13,6 +13,9 @@ import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { keyName, type Key, type KeyType } from '../tokens.js';
+import { describeGraph } from '../graph/describe.js';
+import type { AppGraph } from '../graph/model.js';
+import { routesOf } from '../graph/roots.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
 import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
 
@@ -75,6 +78,11 @@ export interface Container extends AsyncDisposable {
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
   readonly disposed: boolean;
+  /**
+   * Describe every provider, dependency and (in a Fastify app) route, as data to render with `graphToDot()`,
+   * `graphToMermaid()`, `graphToJson()` or `graphToHtml()`. Checks the graph first, as `check()` does.
+   */
+  graph(): AppGraph;
 }
 
 /**
@@ -221,6 +229,11 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     const scope = new RequestScope(this, this.#template);
     this.#scopes.add(scope);
     return scope;
+  }
+
+  graph(): AppGraph {
+    this.check();
+    return describeGraph(this.#plans!.values(), routesOf(this));
   }
 
   /** @internal */

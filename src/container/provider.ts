@@ -1,5 +1,6 @@
 import type { Class, Key, KeyType, Newable } from '../tokens.js';
 import type { Lifetime } from '../scopes/lifetime.js';
+import { recordDeclaration } from '../graph/declared.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
 
@@ -128,6 +129,7 @@ export function provide<K extends Key, const D extends readonly Dep[] = readonly
   key: K,
   def?: ProviderDef<KeyType<K>, D>,
 ): Registration<KeyType<K>> {
+  recordDeclaration(key);
   return { key: key as Key<KeyType<K>>, def };
 }
 

@@ -7,6 +7,7 @@ import { BootError, InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
+import { recordRoute } from '../graph/roots.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
 import { compileRoutes } from './compile.js';
@@ -65,6 +66,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
   if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
   const routes = compileRoutes(container, options.controllers ?? [], options.routes ?? [], problems);
+  for (const r of routes) recordRoute(container, { key: r.key, method: [r.method].flat().join(','), url: r.url });
   try {
     container.check();
   } catch (error) {

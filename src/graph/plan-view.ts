@@ -1,0 +1,59 @@
+import { isOptional, type Dep } from '../container/provider.js';
+import { KIND_CONSTRUCTED, KIND_FOREIGN, KIND_SUPPLIED, KIND_VALUE, type Plan } from '../resolution/plan.js';
+import type { Lifetime } from '../scopes/lifetime.js';
+import type { Key } from '../tokens.js';
+import type { EdgeKind, ProviderKind, Synchrony } from './model.js';
+
+/** What the graph reads from one compiled plan: the only place that knows the plan's internal fields. @internal */
+export interface PlanFacts {
+  readonly key: Key;
+  readonly name: string;
+  readonly lifetime: Lifetime;
+  readonly kind: ProviderKind;
+  readonly synchrony: Synchrony;
+  readonly eager: boolean;
+  readonly hasDisposer: boolean;
+  /** Dependencies in argument order, each with the plan it was linked to at boot. */
+  readonly deps: readonly { readonly key: Key; readonly kind: EdgeKind; readonly target: Plan | undefined }[];
+}
+
+const lazyBrand = Symbol.for('loopsafe.lazy');
+
+/** How a declared dependency is injected, and the key it names. */
+function edgeOf(dep: Dep): { key: Key; kind: EdgeKind } {
+  if (isOptional(dep)) return { key: dep.key, kind: 'optional' };
+  // lazy(key) marks its dependency with this brand; it names its key the same way optional() does.
+  const marked = dep as unknown as Record<symbol, unknown> & { key?: Key };
+  if (typeof dep === 'object' && dep !== null && marked[lazyBrand] === true && marked.key !== undefined) return { key: marked.key, kind: 'lazy' };
+  return { key: dep, kind: 'plain' };
+}
+
+function kindOf(plan: Plan): ProviderKind {
+  switch (plan.kind) {
+    case KIND_VALUE: return 'value';
+    case KIND_SUPPLIED: return 'supplied';
+    case KIND_FOREIGN: return 'foreign';
+    default: return plan.isClass ? 'class' : 'factory';
+  }
+}
+
+function synchronyOf(plan: Plan): Synchrony {
+  if (plan.kind === KIND_VALUE || plan.kind === KIND_SUPPLIED) return 'sync';
+  if (plan.kind !== KIND_CONSTRUCTED || plan.fn === undefined) return 'unknown';
+  if (plan.isClass) return 'sync';
+  return plan.fn.constructor.name === 'AsyncFunction' ? 'async' : 'unknown';
+}
+
+/** Read one plan. @internal */
+export function readPlan(plan: Plan): PlanFacts {
+  return {
+    key: plan.key,
+    name: plan.name,
+    lifetime: plan.lifetime,
+    kind: kindOf(plan),
+    synchrony: synchronyOf(plan),
+    eager: plan.eager,
+    hasDisposer: plan.disposer !== undefined,
+    deps: plan.depKeys.map((dep, i) => ({ ...edgeOf(dep), target: plan.deps[i] })),
+  };
+}
