@@ -49,3 +49,5 @@ export { graphToMermaid } from './graph/mermaid.js';
 export { graphToJson } from './graph/json.js';
 export { graphToHtml, type GraphHtmlOptions } from './graph/html.js';
 export type { GraphRenderOptions } from './graph/style.js';
+export { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './observe/channels.js';
+export { composeObservers } from './observe/compose.js';

@@ -8,6 +8,9 @@ import {
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { linkAndCheck } from '../resolution/graph.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
+import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
+import { containerObserver } from '../observe/compose.js';
+import { traced } from '../observe/trace.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
@@ -37,10 +40,11 @@ export interface ContainerOptions {
    */
   inversify?: InversifyContainer;
   /**
-   * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. A container created without
-   * one inside a `loopsafe/testing` leak-check block is watched by the helper's own monitor.
+   * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. Pass an array (or
+   * `composeObservers()`) for several; the first is outermost. A container created without one inside a
+   * `loopsafe/testing` leak-check block is watched by the helper's own monitor.
    */
-  observer?: ResolutionObserver;
+  observer?: ResolutionObserver | readonly ResolutionObserver[];
   /**
    * Allow creating the container inside a worker thread. Off by default, because a worker importing the app
    * module would silently build a second copy of every singleton.
@@ -103,7 +107,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
   readonly stack = new DisposalStack('container');
   readonly root = this;
-  readonly observer: ResolutionObserver | undefined;
+  readonly observer: ResolutionObserver;
   readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;
@@ -119,15 +123,12 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     if (typeof timeout !== 'number' || !(timeout >= 0)) {
       throw new InvalidOptionError('createContainer', 'timeout', 'a number of milliseconds >= 0', timeout);
     }
-    if (options.observer !== undefined && typeof options.observer.runFactory !== 'function') {
-      throw new InvalidOptionError('createContainer', 'observer', 'an object with a runFactory(trail, invoke) method', options.observer);
-    }
     if (options.inversify !== undefined && typeof options.inversify.isBound !== 'function') {
       throw new InvalidOptionError('createContainer', 'inversify', 'an inversify Container', options.inversify);
     }
     this.#timeout = timeout;
     // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
-    this.observer = options.observer ?? ambientObserver();
+    this.observer = containerObserver(options.observer, ambientObserver());
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);
@@ -178,6 +179,10 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   boot(): Promise<void> {
     if (this.#booting !== undefined) return this.#booting;
+    return bootChannel.hasSubscribers ? traced(bootChannel, { container: this }, () => this.#boot()) : this.#boot();
+  }
+
+  #boot(): Promise<void> {
     let eager: unknown[];
     try {
       this.#assertAlive('boot');
@@ -262,7 +267,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#disposing ??= this.#dispose();
+    this.#disposing ??= containerDisposeChannel.hasSubscribers
+      ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
+      : this.#dispose();
     return this.#disposing;
   }
 

@@ -2,6 +2,8 @@ import { AsyncProviderError, DisposedError, SupplyError } from '../errors/contai
 import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
 import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import { scopeDisposeChannel, scopeOpenChannel, type ScopeContext } from '../observe/channels.js';
+import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
 
 /**
@@ -40,11 +42,17 @@ export class RequestScope implements Scope, Site {
   prevOpen: RequestScope | undefined = undefined;
   nextOpen: RequestScope | undefined = undefined;
   readonly #host: ScopeHost;
+  /** The context published when the scope opened, reused for its disposal so subscribers can pair them. */
+  #trace: ScopeContext | undefined = undefined;
 
   constructor(host: ScopeHost, template: readonly unknown[]) {
     this.#host = host;
     this.root = host.root;
     this.slots = template.slice();
+    if (scopeOpenChannel.hasSubscribers) {
+      this.#trace = { scope: this };
+      scopeOpenChannel.publish(this.#trace);
+    }
   }
 
   get disposed(): boolean {
@@ -87,7 +95,9 @@ export class RequestScope implements Scope, Site {
 
   dispose(): Promise<void> {
     if (this.stack.closed) return this.stack.dispose();
-    const done = this.stack.dispose();
+    const done = scopeDisposeChannel.hasSubscribers
+      ? traced(scopeDisposeChannel, this.#trace ?? { scope: this }, () => this.stack.dispose())
+      : this.stack.dispose();
     // The container keeps a scope listed until its disposers have finished, so container.dispose() waits for a
     // scope that is still disposing before it disposes the singletons that scope's instances use.
     if (done === settled) this.#host.released(this);

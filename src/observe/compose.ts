@@ -1,0 +1,62 @@
+import { InvalidOptionError } from '../errors/container.js';
+import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
+import { resolveTracer } from './resolve-tracer.js';
+
+/** Several observers as one: each active one wraps the next, the first outermost. */
+class Composite implements ResolutionObserver {
+  readonly #observers: readonly ResolutionObserver[];
+
+  constructor(observers: readonly ResolutionObserver[]) {
+    this.#observers = observers;
+  }
+
+  get active(): boolean {
+    for (const o of this.#observers) if (o.active !== false) return true;
+    return false;
+  }
+
+  runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
+    let run = invoke;
+    for (let i = this.#observers.length - 1; i >= 0; i--) {
+      const observer = this.#observers[i]!;
+      if (observer.active === false) continue;
+      const inner = run;
+      run = () => observer.runFactory(trail, inner);
+    }
+    return run();
+  }
+}
+
+/**
+ * Combine observers so they watch the same factory runs: the thread monitor, tracing and metrics together. Each
+ * active observer wraps the next (the first is outermost); an inactive one is skipped, and when all are inactive
+ * the container takes its unobserved path.
+ *
+ * ```ts
+ * const container = createContainer({ providers, observer: composeObservers(monitor, myTimer) });
+ * ```
+ */
+export function composeObservers(...observers: ResolutionObserver[]): ResolutionObserver {
+  observers.forEach((o, i) => {
+    if (typeof o?.runFactory !== 'function') {
+      throw new InvalidOptionError('composeObservers', `observers[${i}]`, 'an object with a runFactory(trail, invoke) method', o);
+    }
+  });
+  return observers.length === 1 ? observers[0]! : new Composite(observers);
+}
+
+/**
+ * The observer a container uses: the `loopsafe:resolve` tracer first (so a span covers the others' verdicts),
+ * then the user's observer, or the ambient one (a testing block's). Validates the option. @internal
+ */
+export function containerObserver(option: unknown, ambient: ResolutionObserver | undefined): ResolutionObserver {
+  const list = option === undefined ? [] : Array.isArray(option) ? (option as unknown[]) : [option];
+  list.forEach((o, i) => {
+    if (typeof (o as ResolutionObserver | undefined)?.runFactory !== 'function') {
+      const name = Array.isArray(option) ? `observer[${i}]` : 'observer';
+      throw new InvalidOptionError('createContainer', name, 'an object with a runFactory(trail, invoke) method (or an array of them)', o);
+    }
+  });
+  const own = list.length > 0 ? (list as ResolutionObserver[]) : ambient === undefined ? [] : [ambient];
+  return own.length === 0 ? resolveTracer : new Composite([resolveTracer, ...own]);
+}
