@@ -51,3 +51,4 @@ export { graphToHtml, type GraphHtmlOptions } from './graph/html.js';
 export type { GraphRenderOptions } from './graph/style.js';
 export { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './observe/channels.js';
 export { composeObservers } from './observe/compose.js';
+export { CliUsageError, CliModuleLoadError, CliModuleUnusableError } from './errors/cli.js';
