@@ -27,6 +27,8 @@ export const loopsafeChannels = {
   scopeDispose: 'loopsafe:scope:dispose',
   /** `tracingChannel`: the container's disposal (open scopes, then singletons). Context: {@link BootContext}. */
   containerDispose: 'loopsafe:container:dispose',
+  /** `channel`: a shared cache's hit, miss, load or error. Message: a `CacheEvent`. */
+  cache: 'loopsafe:cache',
 } as const;
 
 /** The context of a `boot` or `containerDispose` trace. */
