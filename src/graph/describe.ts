@@ -11,7 +11,10 @@ import type { RouteRoot } from './roots.js';
  */
 export function describeGraph(plans: Iterable<Plan>, roots: readonly RouteRoot[]): AppGraph {
   const routeKeys = new Map<Key, RouteRoot>(roots.map((r) => [r.key, r]));
-  const facts = [...plans].map(readPlan);
+  const all = [...plans].map(readPlan);
+  // The wrappers lazy(key) links through are machinery: the edge points past them to the provider.
+  const wrappers = new Set(all.flatMap((f) => f.deps.map((d) => d.via)));
+  const facts = all.filter((f) => !wrappers.has(f.key));
   const ids = new Map<Key, string>();
   const providers: GraphProvider[] = [];
   for (const f of facts) {

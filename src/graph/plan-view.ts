@@ -14,7 +14,13 @@ export interface PlanFacts {
   readonly eager: boolean;
   readonly hasDisposer: boolean;
   /** Dependencies in argument order, each with the plan it was linked to at boot. */
-  readonly deps: readonly { readonly key: Key; readonly kind: EdgeKind; readonly target: Plan | undefined }[];
+  readonly deps: readonly {
+    readonly key: Key;
+    readonly kind: EdgeKind;
+    readonly target: Plan | undefined;
+    /** The key of the plan a `lazy(key)` edge links through (loopsafe's own wrapper, not a provider). */
+    readonly via: Key | undefined;
+  }[];
 }
 
 const lazyBrand = Symbol.for('loopsafe.lazy');
@@ -54,6 +60,12 @@ export function readPlan(plan: Plan): PlanFacts {
     synchrony: synchronyOf(plan),
     eager: plan.eager,
     hasDisposer: plan.disposer !== undefined,
-    deps: plan.depKeys.map((dep, i) => ({ ...edgeOf(dep), target: plan.deps[i] })),
+    deps: plan.depKeys.map((dep, i) => {
+      const edge = edgeOf(dep);
+      const linked = plan.deps[i];
+      // lazy(key) links to a wrapper plan whose one dependency is the provider itself: point the edge past it.
+      const wrapped = edge.kind === 'lazy' && linked !== undefined && linked.key !== edge.key;
+      return { ...edge, target: wrapped ? linked.deps[0] : linked, via: wrapped ? linked.key : undefined };
+    }),
   };
 }
