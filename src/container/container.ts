@@ -179,7 +179,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   boot(): Promise<void> {
     if (this.#booting !== undefined) return this.#booting;
-    return bootChannel.hasSubscribers ? traced(bootChannel, { container: this }, () => this.#boot()) : this.#boot();
+    return bootChannel.start.hasSubscribers ? traced(bootChannel, { container: this }, () => this.#boot()) : this.#boot();
   }
 
   #boot(): Promise<void> {
@@ -267,7 +267,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#disposing ??= containerDisposeChannel.hasSubscribers
+    this.#disposing ??= containerDisposeChannel.start.hasSubscribers
       ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
       : this.#dispose();
     return this.#disposing;

@@ -1,11 +1,14 @@
 import { channel, tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
 import type { Container } from '../container/container.js';
 import type { Scope } from '../scopes/scope.js';
+import { watchSubscribers } from './watch.js';
 
 /**
  * Names of the `node:diagnostics_channel` channels loopsafe traces on. Each `tracingChannel` publishes `start`,
  * `end`, `asyncStart`, `asyncEnd` and `error` with one context object per operation (Node's convention: `error`
- * and `result` are set on it). Nothing is built or sent while a channel has no subscriber.
+ * and `result` are set on it). Nothing is built or sent while a channel has no subscriber; whether a trace runs is
+ * decided by its `start` channel alone (the cheapest test on a hot path), so subscribe to `start` too, as
+ * `tracingChannel(name).subscribe({ start, end, asyncStart, asyncEnd, error })` does.
  *
  * ```ts
  * import { tracingChannel } from 'node:diagnostics_channel';
@@ -71,3 +74,12 @@ export const scopeOpenChannel = channel(loopsafeChannels.scopeOpen);
 export const scopeDisposeChannel: TracingChannel<unknown, ScopeContext> = tracingChannel(loopsafeChannels.scopeDispose);
 /** @internal */
 export const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingChannel(loopsafeChannels.containerDispose);
+
+/**
+ * Whether each hot-path trace has a subscriber, as plain fields read per construction and per scope (a trace runs
+ * when its `start` channel has one). @internal
+ */
+export const tracing = {
+  scopeOpen: watchSubscribers(scopeOpenChannel, { active: false }),
+  scopeDispose: watchSubscribers(scopeDisposeChannel.start, { active: false }),
+};

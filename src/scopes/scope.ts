@@ -2,7 +2,7 @@ import { AsyncProviderError, DisposedError, SupplyError } from '../errors/contai
 import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
 import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
-import { scopeDisposeChannel, scopeOpenChannel, type ScopeContext } from '../observe/channels.js';
+import { scopeDisposeChannel, scopeOpenChannel, tracing, type ScopeContext } from '../observe/channels.js';
 import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
 
@@ -49,7 +49,7 @@ export class RequestScope implements Scope, Site {
     this.#host = host;
     this.root = host.root;
     this.slots = template.slice();
-    if (scopeOpenChannel.hasSubscribers) {
+    if (tracing.scopeOpen.active) {
       this.#trace = { scope: this };
       scopeOpenChannel.publish(this.#trace);
     }
@@ -95,7 +95,7 @@ export class RequestScope implements Scope, Site {
 
   dispose(): Promise<void> {
     if (this.stack.closed) return this.stack.dispose();
-    const done = scopeDisposeChannel.hasSubscribers
+    const done = tracing.scopeDispose.active
       ? traced(scopeDisposeChannel, this.#trace ?? { scope: this }, () => this.stack.dispose())
       : this.stack.dispose();
     // The container keeps a scope listed until its disposers have finished, so container.dispose() waits for a

@@ -135,3 +135,27 @@ test.serial('with every observer inactive and no subscriber, no observer is call
   await container.resolve(A);
   t.deepEqual(calls, []);
 });
+
+test.serial('a subscriber that arrives after the container was created is heard, and one that left is not', async (t) => {
+  const T = token<number>('T');
+  let n = 0;
+  const container = createContainer({ providers: [provide(T, { lifetime: 'transient', useFactory: () => ++n })] });
+  const heard: string[] = [];
+  const handlers = { start: (c: object) => heard.push((c as ResolveContext).provider), end: () => {}, asyncStart: () => {}, asyncEnd: () => {}, error: () => {} };
+  const channel = tracingChannel(loopsafeChannels.resolve);
+  await container.resolve(T);
+  channel.subscribe(handlers);
+  await container.resolve(T);
+  channel.unsubscribe(handlers);
+  await container.resolve(T);
+  t.deepEqual(heard, ['T']);
+  t.is(n, 3);
+  const opened: unknown[] = [];
+  const onOpen = (m: unknown) => opened.push(m);
+  container.createScope();
+  subscribe(loopsafeChannels.scopeOpen, onOpen);
+  container.createScope();
+  unsubscribe(loopsafeChannels.scopeOpen, onOpen);
+  container.createScope();
+  t.is(opened.length, 1);
+});
