@@ -107,7 +107,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
   readonly stack = new DisposalStack('container');
   readonly root = this;
-  readonly observer: ResolutionObserver;
+  readonly observer: ResolutionObserver | undefined;
   readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;

@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '../errors/container.js';
 import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
-import { resolveTracer } from './resolve-tracer.js';
 
 /** Several observers as one: each active one wraps the next, the first outermost. */
 class Composite implements ResolutionObserver {
@@ -46,10 +45,11 @@ export function composeObservers(...observers: ResolutionObserver[]): Resolution
 }
 
 /**
- * The observer a container uses: the `loopsafe:resolve` tracer first (so a span covers the others' verdicts),
- * then the user's observer, or the ambient one (a testing block's). Validates the option. @internal
+ * The observer a container uses: the user's observer (several composed), or the ambient one (a testing block's),
+ * or none. The `loopsafe:resolve` tracer is not part of it: the resolver consults it directly. Validates the
+ * option. @internal
  */
-export function containerObserver(option: unknown, ambient: ResolutionObserver | undefined): ResolutionObserver {
+export function containerObserver(option: unknown, ambient: ResolutionObserver | undefined): ResolutionObserver | undefined {
   const list = option === undefined ? [] : Array.isArray(option) ? (option as unknown[]) : [option];
   list.forEach((o, i) => {
     if (typeof (o as ResolutionObserver | undefined)?.runFactory !== 'function') {
@@ -57,6 +57,6 @@ export function containerObserver(option: unknown, ambient: ResolutionObserver |
       throw new InvalidOptionError('createContainer', name, 'an object with a runFactory(trail, invoke) method (or an array of them)', o);
     }
   });
-  const own = list.length > 0 ? (list as ResolutionObserver[]) : ambient === undefined ? [] : [ambient];
-  return own.length === 0 ? resolveTracer : new Composite([resolveTracer, ...own]);
+  if (list.length === 0) return ambient;
+  return list.length === 1 ? (list[0] as ResolutionObserver) : new Composite(list as ResolutionObserver[]);
 }

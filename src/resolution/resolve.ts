@@ -4,6 +4,7 @@ import {
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
@@ -97,7 +98,7 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
-  const here = observer === undefined || observer.active === false ? undefined : { name: plan.name, parent: trail };
+  const here = (observer === undefined || observer.active === false) && !resolveTracer.active ? undefined : { name: plan.name, parent: trail };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
@@ -144,8 +145,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
 function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined): unknown {
   let result: unknown;
   try {
-    const observer = site.root.observer;
-    result = observer === undefined || trail === undefined ? invoke(plan, args) : observer.runFactory(trail, () => invoke(plan, args));
+    result = trail === undefined ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
   } catch (error) {
     throw failed(plan, error);
   }
