@@ -11,6 +11,10 @@ import type { MemoryResult } from './memory.js';
 import { readOptions } from './options.js';
 import { peerNamed, peers } from './peers.js';
 import { formatNs, pairKey, printTables, printTargets, type Gathered } from './report.js';
+import type { BootResult } from './scale/boot.js';
+import { scaleGraphs } from './scale/graphs.js';
+import { bootSizes, printScale, scaleSizes, type ScaleGathered } from './scale/report.js';
+import type { ScaleResult } from './scale/worker.js';
 import type { WorkerResult } from './worker.js';
 
 const exec = promisify(execFile);
@@ -34,10 +38,13 @@ const childEnv = {
   BENCH_BATCH_MS: String(options.batchMs), BENCH_MEMORY_SCOPES: String(options.memoryScopes),
 };
 const chosen = (s: Scenario) => options.scenarios.length === 0 || options.scenarios.includes(s);
+// The 1-minute load average, sampled every second while the run goes on and summarised at the end.
+const loads: number[] = [];
+setInterval(() => loads.push(loadavg()[0]!), 1000).unref();
 const selected = peers.filter((p) => options.peers.length === 0 || options.peers.includes(p.name));
 for (const name of options.peers) peerNamed(name); // a typo fails now, not as an empty table
 for (const s of options.scenarios) {
-  if (!(scenarios as readonly string[]).includes(s)) throw new Error(`No scenario ${s}; use ${scenarios.join(', ')}`);
+  if (s !== 'S' && !(scenarios as readonly string[]).includes(s)) throw new Error(`No scenario ${s}; use ${scenarios.join(', ')}`);
 }
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -71,6 +78,41 @@ for (let rep = 0; rep < options.runs; rep++) {
   }
 }
 
+// The scale scenario: M3 with 10 and with 10,000 request-scoped providers registered that no request uses, time
+// and heap per open scope, peers interleaved; then check() and boot() by graph size.
+const scale: ScaleGathered = { time: new Map(), memory: new Map(), boot: [], failed: new Map() };
+if (options.scenarios.length === 0 || options.scenarios.includes('S')) {
+  const scalePeers = Object.keys(scaleGraphs).filter((p) => options.peers.length === 0 || options.peers.includes(p));
+  for (let rep = 0; rep < options.runs; rep++) {
+    for (const size of scaleSizes) {
+      const rotated = [...scalePeers.slice(rep % scalePeers.length), ...scalePeers.slice(0, rep % scalePeers.length)];
+      for (const peer of rotated) {
+        const key = `${peer}|${size}`;
+        if (scale.failed.has(key)) continue;
+        const timed = await child<ScaleResult>([here('./scale/worker.js'), peer, String(size), 'time']);
+        const heap = rep === 0 ? await child<ScaleResult>(['--expose-gc', here('./scale/worker.js'), peer, String(size), 'memory']) : undefined;
+        for (const [result, into] of [[timed, scale.time], [heap, scale.memory]] as const) {
+          if (result === undefined) continue;
+          if (!result.ok) {
+            scale.failed.set(key, result.error);
+            continue;
+          }
+          into.set(key, [...(into.get(key) ?? []), result.value]);
+        }
+        console.error(`run ${rep + 1}/${options.runs} scale ${size} unused ${peer}: ${timed.ok ? formatNs(timed.value) : `FAILED ${timed.error}`}`);
+      }
+    }
+  }
+  if (options.peers.length === 0 || options.peers.includes('loopsafe')) {
+    for (const size of bootSizes) {
+      const result = await child<BootResult>([here('./scale/boot.js'), String(size)]);
+      if ('checkMs' in result) scale.boot.push(result);
+      else scale.failed.set(`loopsafe boot|${size}`, result.error);
+      console.error(`boot ${size} providers: ${'checkMs' in result ? `check ${result.checkMs.toFixed(1)} ms, boot ${result.bootMs.toFixed(1)} ms` : `FAILED ${result.error}`}`);
+    }
+  }
+}
+
 let memory: MemoryResult | string | undefined;
 if (selected.some((p) => p.name === 'loopsafe')) {
   const result = await child<MemoryResult>(['--expose-gc', here('./memory.js')]);
@@ -80,4 +122,5 @@ if (selected.some((p) => p.name === 'loopsafe')) {
 console.log('');
 printTables(g);
 printTargets(g, memory);
-console.log(`\nload average at the end: ${load()}`);
+printScale(scale);
+console.log(`\nload average (1 min) during the run: min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}; at the end ${load()}`);

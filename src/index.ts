@@ -1,9 +1,9 @@
 export { createContainer, type Container, type ContainerOptions } from './container/container.js';
 export {
-  provide, optional, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,
+  provide, optional, lazy, type Lazy, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,
   type SuppliedProvider, type SelfProvider, type AnyProviderDef, type ConstructedOptions, type Optional, type Dep, type DepType, type DepTypes,
 } from './container/provider.js';
-export { token, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
+export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './scopes/lifetime.js';
 export type { Scope } from './scopes/scope.js';
 export type { ResolutionObserver, ResolutionTrail } from './resolution/observer.js';

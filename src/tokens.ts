@@ -44,3 +44,35 @@ export function keyName(key: unknown): string {
   if (typeof key === 'object' && key !== null && 'optional' in key && 'key' in key) return keyName((key as { key: unknown }).key);
   return String(key);
 }
+
+/**
+ * The names keys show in error paths, told apart: the second key whose name is already taken (two modules'
+ * `token('Db')`) shows as `Db#2`, the third as `Db#3`, in registration order. @internal
+ */
+export function displayNames(keys: Iterable<Key>): Map<Key, string> {
+  const names = new Map<Key, string>();
+  const taken = new Map<string, number>();
+  for (const key of keys) {
+    const base = keyName(key);
+    const n = (taken.get(base) ?? 0) + 1;
+    taken.set(base, n);
+    names.set(key, n === 1 ? base : `${base}#${n}`);
+  }
+  return names;
+}
+
+/**
+ * Inject it to be told when to stop: a factory that lists `AbortSignalToken` in `inject` receives an `AbortSignal`
+ * of its own, which aborts when the factory's timeout fires, when its request scope is disposed (in Fastify: the
+ * client went away) and when the container is disposed. Pass it on to `fetch`, a Worker's termination, a query.
+ * For a singleton it follows the container; resolved directly, it is the scope's (or container's) signal.
+ *
+ * ```ts
+ * provide(Report, {
+ *   lifetime: 'request',
+ *   inject: [Input, AbortSignalToken],
+ *   useFactory: (input, signal) => renderInWorker(input, signal), // terminate the worker on abort
+ * });
+ * ```
+ */
+export const AbortSignalToken: Token<AbortSignal> = token<AbortSignal>('AbortSignal');

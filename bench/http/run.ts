@@ -3,6 +3,7 @@
 // BENCH_QUICK=1 for a short run; BENCH_REPS / BENCH_DURATION (seconds) to choose.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -97,15 +98,18 @@ const median = (values: number[]): number => {
 
 const names = Object.keys(peers);
 const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
+const loads: number[] = [];
+const loadNow = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 process.stdout.write(`H scenario: GET /hello resolves E in the request scope; ${connections} connections, ${duration}s per run after ${warmup}s warm-up, ${reps} repetition(s), server on core 0, autocannon on core 1.\n`);
-process.stdout.write('Figures are noisy when other work shares the machine; compare ratios within one run only.\n\n');
+process.stdout.write(`node ${process.version}, load average at start ${loadNow()}. Figures are noisy when other work shares the machine; compare ratios within one run only.\n\n`);
 for (let rep = 0; rep < reps; rep++) {
   // Interleave: rotate the order each repetition so no peer always runs on a warmer or cooler machine.
   const order = names.map((_, i) => names[(i + rep) % names.length]!);
   for (const name of order) {
     const sample = await measure(name);
     samples.get(name)!.push(sample);
-    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(20)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}\n`);
+    loads.push(loadavg()[0]!);
+    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}  load ${loadavg()[0]!.toFixed(2)}\n`);
   }
 }
 
@@ -115,7 +119,8 @@ const summary = names.map((name) => {
   return {
     name,
     rps: median(rps),
-    spread: `${Math.min(...rps).toFixed(0)}-${Math.max(...rps).toFixed(0)}`,
+    min: Math.min(...rps),
+    max: Math.max(...rps),
     p99: median(list.map((s) => s.p99)),
     cpu: median(list.map((s) => s.cpu)),
     threads: list.map((s) => s.threads.join('/')).join(' '),
@@ -123,10 +128,28 @@ const summary = names.map((name) => {
   };
 });
 const by = (name: string) => summary.find((s) => s.name === name)!;
+const bare = by('bare fastify');
 const map = by('hand-written Map');
 const awilix = by('@fastify/awilix');
-process.stdout.write(`\n| peer | req/s (median) | spread | p99 ms | vs Map req/s | vs Map p99 | vs awilix req/s | server CPU µs/req | CPU vs Map | threads before/during/after | non-2xx+errors |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n`);
+const x = (v: number): string => `${v.toFixed(2)}x`;
+process.stdout.write(`\n| peer | req/s median (min-max) | vs bare | vs Map | vs awilix | p99 ms | p99 vs bare | p99 vs Map | server CPU µs/req | threads before/during/after | non-2xx+errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n`);
 for (const s of summary) {
-  process.stdout.write(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.spread} | ${s.p99} | ${(s.rps / map.rps).toFixed(2)}x | ${(s.p99 / map.p99).toFixed(2)}x | ${(s.rps / awilix.rps).toFixed(2)}x | ${s.cpu.toFixed(1)} | ${(s.cpu / map.cpu).toFixed(2)}x | ${s.threads} | ${s.failed} |\n`);
+  process.stdout.write(`| ${s.name} | ${s.rps.toFixed(0)} (${s.min.toFixed(0)}-${s.max.toFixed(0)}) | ${x(s.rps / bare.rps)} | ${x(s.rps / map.rps)} | ${x(s.rps / awilix.rps)} | ${s.p99} | ${x(s.p99 / bare.p99)} | ${x(s.p99 / map.p99)} | ${s.cpu.toFixed(1)} | ${s.threads} | ${s.failed} |\n`);
 }
-process.stdout.write('\nTargets: loopsafe >= 0.9x the Map scope req/s and >= 1.5x @fastify/awilix, p99 <= 1.2x the Map scope; thread count unchanged.\n');
+const spread = (s: (typeof summary)[number]): number => (s.max - s.min) / s.rps;
+const wide = summary.filter((s) => spread(s) > 0.1).map((s) => `${s.name} ±${((spread(s) / 2) * 100).toFixed(0)}%`);
+process.stdout.write(`\nload average (1 min) during the runs: min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}; at the end ${loadNow()}.\n`);
+if (wide.length > 0) process.stdout.write(`wide spread across repetitions (over 10% of the median): ${wide.join(', ')}.\n`);
+const watched = by('loopsafe route()');
+const unwatched = by('loopsafe route(), monitor off');
+process.stdout.write(`\ncreateApp's default monitor (warn, sampling) vs monitor: false: req/s ${x(watched.rps / unwatched.rps)}, p99 ${x(watched.p99 / unwatched.p99)} (target >= 0.9x req/s)\n`);
+process.stdout.write('\ntargets (each loopsafe DI route):\n');
+for (const s of summary.filter((p) => p.name.startsWith('loopsafe route') || p.name.startsWith('loopsafe controller'))) {
+  const checks = [
+    [`req/s ${x(s.rps / bare.rps)} bare fastify (target >= 0.95x)`, s.rps >= 0.95 * bare.rps],
+    [`p99 ${x(s.p99 / bare.p99)} bare fastify (target <= 1.1x)`, s.p99 <= 1.1 * bare.p99],
+    [`req/s ${x(s.rps / awilix.rps)} @fastify/awilix (target >= 2x)`, s.rps >= 2 * awilix.rps],
+    [`threads unchanged (${s.threads})`, s.threads.split(' ').every((t) => new Set(t.split('/')).size === 1)],
+  ] as const;
+  process.stdout.write(`  ${s.name}: ${checks.map(([text, ok]) => `${text}: ${ok ? 'met' : 'NOT met'}`).join('; ')}\n`);
+}

@@ -4,7 +4,7 @@ import { build as bare } from './peers/bare.js';
 import { build as map } from './peers/map.js';
 import { build as awilix } from './peers/awilix.js';
 import { build as inversify } from './peers/inversify.js';
-import { buildController, buildFunctions, buildPlain } from './peers/loopsafe.js';
+import { buildController, buildFunctions, buildFunctionsFactoryId, buildFunctionsUnwatched, buildPlain } from './peers/loopsafe.js';
 
 /** Every peer, by the name run.ts passes. */
 export const peers: Record<string, () => Promise<FastifyInstance>> = {
@@ -18,7 +18,9 @@ export const peers: Record<string, () => Promise<FastifyInstance>> = {
     (await import('../tracing-on.js')).traceEverything();
     return buildFunctions();
   },
+  'loopsafe route(), monitor off': buildFunctionsUnwatched,
   'loopsafe controller': buildController,
+  'loopsafe route(), id factory': buildFunctionsFactoryId,
   'loopsafe, no DI used': buildPlain,
 };
 

@@ -1,4 +1,7 @@
-// The users API's providers: a repository singleton, a per-request logger and a request-scoped unit of work.
+// The users API's providers: a repository singleton, a per-request logger, per-request feature flags and a
+// request-scoped unit of work. `offendingFeatureFlags` is the counter-example `npm run demo:prove` runs: the same
+// provider reading its flags file on every request, which puts that read on libuv's thread pool.
+import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { provide, token } from 'loopsafe';
 import { FastifyRequestToken } from 'loopsafe/fastify';
@@ -72,9 +75,32 @@ export class UnitOfWork {
   }
 }
 
+/** Feature flags as one request sees them. */
+export interface Flags {
+  /** List users by name instead of by id. */
+  readonly sortByName: boolean;
+}
+
+/** The flags of the current request. */
+export const FeatureFlags = token<Flags>('FeatureFlags');
+
+/** The flags file the offending variant reads (this very module's folder, so the demo needs no setup). */
+const flagsFile = new URL('./flags.json', import.meta.url);
+
+/**
+ * The counter-example: the same provider, but it reads its file on every request. `fs.promises.readFile` runs on
+ * libuv's thread pool, so the first request starts the pool's threads; the thread monitor names this factory and
+ * its source line.
+ */
+export const offendingFeatureFlags = provide(FeatureFlags, {
+  lifetime: 'request',
+  useFactory: async (): Promise<Flags> => JSON.parse(await readFile(flagsFile, 'utf8').catch(() => '{"sortByName":false}')) as Flags,
+});
+
 /** Every provider of the users API. */
 export const providers = [
   provide(Config, { useValue: { seed: ['Ada Lovelace', 'Alan Turing'] } }),
+  provide(FeatureFlags, { lifetime: 'request', useFactory: (): Flags => ({ sortByName: false }) }),
   provide(UserRepository, { inject: [Config], useFactory: (config) => new UserRepository(config.seed), dispose: (repo) => repo.close(), eager: true }),
   provide(RequestLogger, { lifetime: 'request', inject: [FastifyRequestToken], useFactory: (request) => request.log.child({ unit: 'users' }) }),
   provide(UnitOfWork, { lifetime: 'request', inject: [UserRepository, RequestLogger] }),

@@ -1,7 +1,7 @@
 // The users API, controller style: a singleton controller whose handlers get request-scoped providers injected.
 import type { FastifyReply } from 'fastify';
 import { Body, Controller, Get, Inject, Params, Post, Reply } from 'loopsafe/fastify';
-import { UnitOfWork, UserRepository, type User } from './providers.js';
+import { FeatureFlags, UnitOfWork, UserRepository, type Flags, type User } from './providers.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] } as const;
 const userSchema = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } } as const;
@@ -12,8 +12,9 @@ export class UsersController {
   constructor(@Inject(UserRepository) private readonly users: UserRepository) {}
 
   @Get('', { schema: { response: { 200: { type: 'array', items: userSchema } } } })
-  list(): User[] {
-    return this.users.list();
+  list(@Inject(FeatureFlags) flags: Flags): User[] {
+    const users = this.users.list();
+    return flags.sortByName ? users.sort((a, b) => a.name.localeCompare(b.name)) : users;
   }
 
   @Get('/:id', { schema: { params: idParams, response: { 200: userSchema } } })

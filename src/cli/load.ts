@@ -20,6 +20,10 @@ function isApp(value: unknown): value is FastifyInstance {
   return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof v.inject === 'function' && isContainer(v.di);
 }
 
+function isClusterApp(value: unknown): value is { build(context: { worker: number }): unknown } {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('loopsafe.clusterApp')] === true;
+}
+
 function isAppOptions(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   return ['providers', 'controllers', 'routes', 'modules'].some((k) => Array.isArray((value as Record<string, unknown>)[k]));
@@ -27,8 +31,8 @@ function isAppOptions(value: unknown): value is Record<string, unknown> {
 
 /**
  * Import `module` (a path relative to `cwd`) and turn its export into a target. The export read is the default,
- * else `app`, else `container`; it may be a container, a built app, createApp() options, or a function returning
- * one of those. Options are built with createApp(), with `shutdown: false` (the CLI closes the app itself) and
+ * else `app`, else `container`; it may be a container, a built app, createApp() options, a defineClusterApp()
+ * definition (built as worker 1), or a function returning one of those. Options are built with createApp(), with `shutdown: false` (the CLI closes the app itself) and
  * `observer` added in front of the app's own. @internal
  */
 export async function loadTarget(module: string, cwd: string, observer: ResolutionObserver | undefined): Promise<Target> {
@@ -45,6 +49,8 @@ export async function loadTarget(module: string, cwd: string, observer: Resoluti
   }
   let value = exports[name];
   if (typeof value === 'function' && !isApp(value)) value = await (value as () => unknown)();
+  // A defineClusterApp() definition: build the app as its first worker would.
+  else if (isClusterApp(value)) value = await value.build({ worker: 1 });
   if (isApp(value)) return { kind: 'app', app: value };
   if (isContainer(value)) return { kind: 'container', container: value };
   if (isAppOptions(value)) {

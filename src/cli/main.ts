@@ -20,7 +20,8 @@ const usage = `Usage:
   loopsafe doctor <module> [--requests file] [--json] [--html file]
 
 <module> is a built JavaScript module whose default export (or export named app or container) is a container,
-an app from createApp(), the options object for createApp(), or a function (maybe async) returning one of them.
+an app from createApp(), the options object for createApp(), a defineClusterApp() definition (built as worker 1),
+or a function (maybe async) returning one of them.
 doctor exits with 1 when a factory offloaded work or blocked the loop, a disposer failed, or a request got a 5xx.
 `;
 

@@ -6,16 +6,16 @@ import {
   InvalidOptionError, MissingProviderError, WrongThreadError,
 } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
-import { linkAndCheck } from '../resolution/graph.js';
+import { checkGraph } from '../resolution/graph.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, REQUEST } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
-import { keyName, type Key, type KeyType } from '../tokens.js';
+import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
@@ -77,7 +77,8 @@ export interface Container extends AsyncDisposable {
   createScope(): Scope;
   /**
    * Dispose open scopes, then every singleton and transient the container created, newest first, exactly once.
-   * Values given with `useValue` are not disposed.
+   * Constructions still in flight are told to stop (their `AbortSignalToken` aborts), awaited (each settles or
+   * times out), then disposed with the rest. Values given with `useValue` are not disposed.
    */
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
@@ -105,6 +106,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
 
 class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
+  nextSlot = 0;
   readonly stack = new DisposalStack('container');
   readonly root = this;
   readonly observer: ResolutionObserver | undefined;
@@ -113,7 +115,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #foreign: ForeignContainer | undefined;
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
-  #template: unknown[] = [];
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -152,28 +153,29 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   has(key: Key): boolean {
-    return this.#registrations.has(key) || this.#foreign?.has(key) === true;
+    return key === AbortSignalToken || this.#registrations.has(key) || this.#foreign?.has(key) === true;
   }
 
   check(): void {
     if (this.#plans !== undefined) return;
     const problems: LoopsafeError[] = [];
     const plans = new Map<Key, Plan>();
+    const names = displayNames(this.#registrations.keys());
     for (const [key, def] of this.#registrations) {
+      const name = names.get(key)!;
       try {
-        plans.set(key, planFor(key, def, this.#timeout));
+        plans.set(key, planFor(key, def, this.#timeout, name));
       } catch (error) {
         if (!LoopsafeError.is(error)) throw error;
         problems.push(error);
         // Keep the key known so its dependents do not also report it missing.
-        plans.set(key, new Plan({ name: keyName(key), key, kind: KIND_VALUE, lifetime: 'singleton' }));
+        plans.set(key, new Plan({ name, key, kind: KIND_VALUE, lifetime: 'singleton' }));
       }
     }
-    problems.push(...linkAndCheck(plans, this.#foreign));
+    // Built in: each construction that injects it gets its own signal (an override may replace it, for tests).
+    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, new Plan({ name: 'AbortSignal', key: AbortSignalToken, kind: KIND_SIGNAL, lifetime: 'transient' }));
+    problems.push(...checkGraph(plans, this.#foreign));
     if (problems.length > 0) throw new BootError(problems);
-    let slots = 0;
-    for (const plan of plans.values()) if (plan.lt === REQUEST) plan.slot = slots++;
-    this.#template = new Array<unknown>(slots).fill(EMPTY);
     this.#plans = plans;
   }
 
@@ -221,7 +223,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     const built = plan.value;
     if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) return built as KeyType<K>;
     const value = get(plan, this, undefined);
-    if (value instanceof Promise) {
+    if (plan.pends && value instanceof Promise) {
       value.catch(() => {});
       throw new AsyncProviderError([plan.name]);
     }
@@ -231,7 +233,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   createScope(): Scope {
     this.#assertAlive('create a scope');
     if (this.#plans === undefined) this.check();
-    const scope = new RequestScope(this, this.#template);
+    const scope = new RequestScope(this);
     this.#scopes.add(scope);
     return scope;
   }
@@ -279,6 +281,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   async #dispose(): Promise<void> {
     const failures: { name: string; error: unknown }[] = [];
+    // Singletons still being built are told to stop now, not after the scopes are gone.
+    this.stack.abort(new DisposedError('container', 'keep building'));
     // In-flight request scopes go first: their instances may use singletons that are about to close.
     const open = this.#scopes.toArray();
     const results = await Promise.allSettled(open.map((scope) => scope.dispose()));

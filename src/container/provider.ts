@@ -22,11 +22,42 @@ export function isOptional(dep: unknown): dep is Optional {
   return typeof dep === 'object' && dep !== null && (dep as Record<symbol, unknown>)[optionalBrand] === true;
 }
 
-/** A declared dependency: a key, or an {@link optional} key. */
-export type Dep = Key | Optional;
+const lazyBrand = Symbol.for('loopsafe.lazy');
+
+/** A dependency injected as a function that resolves the key when called. */
+export interface Lazy<K extends Key = Key> {
+  /** @internal */
+  readonly [lazyBrand]: true;
+  /** The key asked for. */
+  readonly key: K;
+}
+
+/**
+ * Ask for a dependency later: the factory (or handler) receives `() => Promise<T>`, which resolves the key on use,
+ * in the same scope. It is checked at boot like any dependency (the key must be provided; a singleton's lazy
+ * request-scoped key is still a captive dependency), but it does not close a cycle: this is how one side of a
+ * cycle asks for the other.
+ *
+ * ```ts
+ * provide(Orders, { inject: [lazy(Billing)], useFactory: (billing) => new Orders(billing) });
+ * // later, inside Orders: const b = await this.billing();
+ * ```
+ */
+export function lazy<K extends Key>(key: K): Lazy<K> {
+  return { [lazyBrand]: true, key };
+}
+
+/** @internal */
+export function isLazy(dep: unknown): dep is Lazy {
+  return typeof dep === 'object' && dep !== null && (dep as Record<symbol, unknown>)[lazyBrand] === true;
+}
+
+/** A declared dependency: a key, an {@link optional} key or a {@link lazy} key. */
+export type Dep = Key | Optional | Lazy;
 
 /** The type one dependency resolves to. */
-export type DepType<D> = D extends Optional<infer K> ? KeyType<K> | undefined : KeyType<D>;
+export type DepType<D> = D extends Lazy<infer K> ? () => Promise<KeyType<K>>
+  : D extends Optional<infer K> ? KeyType<K> | undefined : KeyType<D>;
 
 /** The tuple of types a list of dependencies resolves to, in order. */
 export type DepTypes<D extends readonly Dep[]> = { -readonly [I in keyof D]: DepType<D[I]> };

@@ -41,7 +41,7 @@ export class CliModuleUnusableError extends LoopsafeError {
   readonly module: string;
 
   constructor(module: string, found: string) {
-    super(`${module} exports nothing loopsafe can use (${found}). Export, as default or as \`app\` or \`container\`: a container from createContainer(), an app from createApp(), the options object you pass to createApp(), or a function (maybe async) returning one of these.`);
+    super(`${module} exports nothing loopsafe can use (${found}). Export, as default or as \`app\` or \`container\`: a container from createContainer(), an app from createApp(), the options object you pass to createApp(), a defineClusterApp() definition, or a function (maybe async) returning one of these.`);
     this.module = module;
   }
 }

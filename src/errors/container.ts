@@ -46,7 +46,9 @@ export class CycleError extends ResolutionPathError {
   override name = 'CycleError' as const;
 
   constructor(path: readonly string[]) {
-    super(path, 'Dependency cycle', 'Move the part both sides need into a third provider, or let one side ask for the other later (inject the container scope and resolve on use).');
+    const back = path[path.length - 1] ?? '?';
+    const holder = path[path.length - 2] ?? '?';
+    super(path, 'Dependency cycle', `Move the part both sides need into a third provider, or let one side ask for the other on use: give ${holder} lazy(${back}) instead of ${back}, and call it when needed.`);
   }
 }
 

@@ -3,9 +3,12 @@ import { createContainer, type ContainerOptions } from '../container/container.j
 import type { Dep, Registration } from '../container/provider.js';
 import { InvalidOptionError } from '../errors/container.js';
 import type { Class } from '../tokens.js';
+import { appParts } from './check.js';
 import { loopsafePlugin } from './plugin.js';
 import type { RouteDeclaration } from './route.js';
 import type { ShutdownOptions } from './shutdown.js';
+import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
+import { announceMonitor, appMonitor } from './monitor.js';
 
 /** A group of providers, controllers and routes that belong together, for {@link AppOptions.modules}. */
 export interface AppModule {
@@ -34,6 +37,14 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
    * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, exit: true }
    */
   shutdown?: ShutdownOptions | false;
+  /**
+   * The thread monitor that watches every resolution. By default the app creates one in `warn` mode that samples
+   * the OS thread count every second (`app.threadMonitor`), and closes it with the app; pass monitor options to
+   * have the app create a different one, your own monitor (the app leaves it open), or `false` for none. Passing
+   * an `observer` also replaces the default.
+   * @default { mode: 'warn', sampleIntervalMs: 1000 }
+   */
+  monitor?: ThreadMonitor | ThreadMonitorOptions | false;
 }
 
 /**
@@ -54,22 +65,27 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('createApp', 'options', 'an object', options);
-  const modules = options.modules ?? [];
-  if (!Array.isArray(modules)) throw new InvalidOptionError('createApp', 'modules', 'an array of { providers, controllers, routes }', modules);
-  const parts = [options, ...modules];
-  const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, ...containerOptions } = options;
-  const container = createContainer({ ...containerOptions, providers: parts.flatMap((p) => p.providers ?? []) });
+  const parts = appParts(options);
+  const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, monitor: _m, ...containerOptions } = options;
+  const watch = appMonitor(options.monitor, options.observer);
+  const container = createContainer({
+    ...containerOptions,
+    ...(watch.monitor === undefined ? {} : { observer: watch.monitor }),
+    providers: parts.providers,
+  });
   const app = fastify({ return503OnClosing: false, ...fastifyOptions });
+  announceMonitor(app, watch);
   try {
     await app.register(loopsafePlugin, {
       container,
-      controllers: parts.flatMap((p) => p.controllers ?? []),
-      routes: parts.flatMap((p) => p.routes ?? []),
+      controllers: parts.controllers,
+      routes: parts.routes,
       ...(shutdown === undefined ? {} : { shutdown }),
     });
     await app.ready();
   } catch (error) {
     await app.close().catch(() => {});
+    if (watch.owned) watch.monitor?.close();
     if (!container.disposed) await container.dispose().catch(() => {});
     throw error;
   }

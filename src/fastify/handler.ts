@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError } from '../errors/container.js';
 import { SINGLETON, type Plan } from '../resolution/plan.js';
-import { get, type RootSite, type Site } from '../resolution/resolve.js';
+import { abandon, awaitPending, get, type RootSite, type Site } from '../resolution/resolve.js';
 import type { Lease, RequestScopes } from './request-scope.js';
 
 /** Calls the user's handler with the resolved dependencies (a function route's handler, or a controller method). */
@@ -59,7 +59,7 @@ export function singletonRouteHandler(root: RootSite, plan: Plan, invoke: Invoke
 function resolveAll(deps: readonly (Plan | undefined)[], site: Site, name: string): unknown[] | Promise<unknown[]> {
   const n = deps.length;
   const values = new Array<unknown>(n);
-  let waiting = false;
+  let pendingAt: number[] | undefined;
   for (let i = 0; i < n; i++) {
     const dep = deps[i];
     if (dep === undefined) continue; // an optional dependency nobody provides
@@ -67,13 +67,15 @@ function resolveAll(deps: readonly (Plan | undefined)[], site: Site, name: strin
     try {
       value = get(dep, site, undefined);
     } catch (error) {
+      abandon(values, pendingAt);
       throw withRoute(error, name);
     }
-    if (value instanceof Promise) waiting = true;
+    // Only loopsafe's own constructions are awaited: the reply (thenable until the response ends) is passed as it is.
+    if (dep.pends && value instanceof Promise) (pendingAt ??= []).push(i);
     values[i] = value;
   }
-  if (!waiting) return values;
-  return Promise.all(values).then(undefined, (error: unknown) => {
+  if (pendingAt === undefined) return values;
+  return awaitPending(values, pendingAt).then(undefined, (error: unknown) => {
     throw withRoute(error, name);
   });
 }

@@ -2,21 +2,19 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
-import type { LoopsafeError } from '../errors/base.js';
-import { BootError, InvalidOptionError } from '../errors/container.js';
+import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import { recordRoute } from '../graph/roots.js';
 import type { Class, Key } from '../tokens.js';
 import './augment.js';
-import { compileRoutes } from './compile.js';
+import { checkAppGraph } from './check.js';
 import { ConnectionDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
-import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** Options of {@link loopsafePlugin}. */
 export interface LoopsafePluginOptions {
@@ -62,18 +60,8 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
-  const problems: LoopsafeError[] = [];
-  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
-  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
-  const routes = compileRoutes(container, options.controllers ?? [], options.routes ?? [], problems);
+  const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
   for (const r of routes) recordRoute(container, { key: r.key, method: [r.method].flat().join(','), url: r.url });
-  try {
-    container.check();
-  } catch (error) {
-    if (!(error instanceof BootError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (problems.length > 0) throw new BootError(problems);
   try {
     await container.boot();
   } catch (error) {

@@ -2,8 +2,10 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container/container.js';
 import type { Plan } from '../resolution/plan.js';
+import { slotOf, type SlotCounter } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import type { Key } from '../tokens.js';
+import { DisposedError } from '../errors/container.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /** The container's internal plan lookup, which adapters inside src/ may use. */
@@ -41,8 +43,9 @@ export class RequestScopes {
   constructor(container: Container) {
     this.#container = container;
     const plans = container as unknown as PlanSource;
-    this.#requestSlot = plans.planOf(FastifyRequestToken).slot;
-    this.#replySlot = plans.planOf(FastifyReplyToken).slot;
+    const root = (container as unknown as { root: SlotCounter }).root;
+    this.#requestSlot = slotOf(plans.planOf(FastifyRequestToken), root);
+    this.#replySlot = slotOf(plans.planOf(FastifyReplyToken), root);
     const scopes = this;
     // One listener for every response; `this` is the response, so no closure is made per request.
     this.#onResponseClose = function onResponseClose(this: LeasedResponse): void {
@@ -50,6 +53,8 @@ export class RequestScopes {
       if (lease === undefined) return;
       lease.closed = true;
       if (lease.held === 0) scopes.release(lease);
+      // The client went away mid-handler: factories still building for this request are told to stop.
+      else if (!this.writableFinished) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
     };
   }
 

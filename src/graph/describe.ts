@@ -14,7 +14,8 @@ export function describeGraph(plans: Iterable<Plan>, roots: readonly RouteRoot[]
   const all = [...plans].map(readPlan);
   // The wrappers lazy(key) links through are machinery: the edge points past them to the provider.
   const wrappers = new Set(all.flatMap((f) => f.deps.map((d) => d.via)));
-  const facts = all.filter((f) => !wrappers.has(f.key));
+  const used = new Set(all.flatMap((f) => f.deps.map((d) => d.target?.key)));
+  const facts = all.filter((f) => !wrappers.has(f.key) && !(f.builtIn && !used.has(f.key)));
   const ids = new Map<Key, string>();
   const providers: GraphProvider[] = [];
   for (const f of facts) {

@@ -1,5 +1,5 @@
-import { isOptional, type Dep } from '../container/provider.js';
-import { KIND_CONSTRUCTED, KIND_FOREIGN, KIND_SUPPLIED, KIND_VALUE, type Plan } from '../resolution/plan.js';
+import { isLazy, isOptional, type Dep } from '../container/provider.js';
+import { KIND_CONSTRUCTED, KIND_FOREIGN, KIND_SIGNAL, KIND_SUPPLIED, KIND_VALUE, type Plan } from '../resolution/plan.js';
 import type { Lifetime } from '../scopes/lifetime.js';
 import type { Key } from '../tokens.js';
 import type { EdgeKind, ProviderKind, Synchrony } from './model.js';
@@ -13,6 +13,8 @@ export interface PlanFacts {
   readonly synchrony: Synchrony;
   readonly eager: boolean;
   readonly hasDisposer: boolean;
+  /** Provided by loopsafe itself (`AbortSignalToken`): shown only where something injects it. */
+  readonly builtIn: boolean;
   /** Dependencies in argument order, each with the plan it was linked to at boot. */
   readonly deps: readonly {
     readonly key: Key;
@@ -23,21 +25,18 @@ export interface PlanFacts {
   }[];
 }
 
-const lazyBrand = Symbol.for('loopsafe.lazy');
-
 /** How a declared dependency is injected, and the key it names. */
 function edgeOf(dep: Dep): { key: Key; kind: EdgeKind } {
   if (isOptional(dep)) return { key: dep.key, kind: 'optional' };
-  // lazy(key) marks its dependency with this brand; it names its key the same way optional() does.
-  const marked = dep as unknown as Record<symbol, unknown> & { key?: Key };
-  if (typeof dep === 'object' && dep !== null && marked[lazyBrand] === true && marked.key !== undefined) return { key: marked.key, kind: 'lazy' };
+  if (isLazy(dep)) return { key: dep.key, kind: 'lazy' };
   return { key: dep, kind: 'plain' };
 }
 
 function kindOf(plan: Plan): ProviderKind {
   switch (plan.kind) {
     case KIND_VALUE: return 'value';
-    case KIND_SUPPLIED: return 'supplied';
+    case KIND_SUPPLIED:
+    case KIND_SIGNAL: return 'supplied';
     case KIND_FOREIGN: return 'foreign';
     default: return plan.isClass ? 'class' : 'factory';
   }
@@ -60,6 +59,7 @@ export function readPlan(plan: Plan): PlanFacts {
     synchrony: synchronyOf(plan),
     eager: plan.eager,
     hasDisposer: plan.disposer !== undefined,
+    builtIn: plan.kind === KIND_SIGNAL,
     deps: plan.depKeys.map((dep, i) => {
       const edge = edgeOf(dep);
       const linked = plan.deps[i];

@@ -1,4 +1,4 @@
-import { DisposalError } from '../errors/container.js';
+import { DisposalError, DisposedError } from '../errors/container.js';
 
 type Disposer = ((instance: unknown) => unknown) | undefined;
 
@@ -18,14 +18,19 @@ function disposeOwn(instance: unknown): unknown {
 }
 
 /**
- * The instances a scope (or the container) created that need disposing, in creation order.
- * `dispose()` runs them in reverse, one at a time, awaiting each, exactly once; a throwing disposer does not stop
- * the others, and all failures come back as one DisposalError.
+ * The instances a scope (or the container) created that need disposing, in creation order, and the constructions
+ * still in flight there. `dispose()` first aborts the stack's signal, waits for those constructions (each settles,
+ * fails or times out), then runs the disposers in reverse, one at a time, awaiting each, exactly once; a throwing
+ * disposer does not stop the others, and all failures come back as one DisposalError.
  */
 export class DisposalStack {
   // Flat triples (name, instance, disposer) keep a request scope to one small array.
   #items: unknown[] = [];
   #done: Promise<void> | undefined;
+  #sealed = false;
+  #inflight: Set<Promise<unknown>> | undefined;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
   readonly #what: string;
 
   constructor(what: string) {
@@ -37,18 +42,70 @@ export class DisposalStack {
     return this.#done !== undefined;
   }
 
+  /** True once the disposers have started: an instance finishing now must be disposed on its own. */
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  /** Aborts when dispose() begins (or {@link DisposalStack.abort} is called). Made on first use. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
+      else if (this.#done !== undefined) this.#controller.abort(this.#disposedReason());
+    }
+    return this.#controller.signal;
+  }
+
+  /** Abort the signal without disposing: the work of this scope is no longer wanted. The first reason wins. */
+  abort(reason: unknown): void {
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
   /** Record an instance. The disposer `undefined` means the instance's own Symbol.asyncDispose / Symbol.dispose. */
   add(name: string, instance: unknown, disposer: Disposer): void {
     this.#items.push(name, instance, disposer);
   }
 
+  /** Record a construction in flight: dispose() waits for it to settle before disposing. */
+  begin(construction: Promise<unknown>): void {
+    const inflight = (this.#inflight ??= new Set());
+    inflight.add(construction);
+    const end = (): void => {
+      inflight.delete(construction);
+    };
+    construction.then(end, end);
+  }
+
   /** Dispose everything recorded, newest first. Calling it again returns the same promise. */
   dispose(): Promise<void> {
     if (this.#done !== undefined) return this.#done;
+    // The reason is made only when somebody holds the signal: a scope nobody asked it of pays nothing.
+    if (this.#controller !== undefined) this.abort(this.#disposedReason());
+    if (this.#inflight === undefined || this.#inflight.size === 0) {
+      this.#done = this.#run();
+      return this.#done;
+    }
+    this.#done = this.#settleInflight(this.#inflight).then(() => this.#run());
+    return this.#done;
+  }
+
+  #disposedReason(): DisposedError {
+    return new DisposedError(this.#what === 'container' ? 'container' : 'scope', 'keep building');
+  }
+
+  #run(): Promise<void> {
+    this.#sealed = true;
     const items = this.#items;
     this.#items = [];
-    this.#done = items.length === 0 ? settled : runDisposers(items, this.#what);
-    return this.#done;
+    return items.length === 0 ? settled : runDisposers(items, this.#what);
+  }
+
+  /** Wait until no construction is in flight; one that finishes may have started others meanwhile. */
+  async #settleInflight(inflight: Set<Promise<unknown>>): Promise<void> {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
 }
 

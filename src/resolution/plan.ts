@@ -2,7 +2,7 @@ import { InvalidProviderError } from '../errors/container.js';
 import { lifetimes, type Lifetime } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
 import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
-import { isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
+import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
 
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
 export const EMPTY: unique symbol = Symbol('loopsafe.empty');
@@ -15,6 +15,10 @@ export const KIND_CONSTRUCTED = 0;
 export const KIND_VALUE = 1;
 export const KIND_SUPPLIED = 2;
 export const KIND_FOREIGN = 3;
+/** The built-in AbortSignalToken: each construction that injects it gets its own signal. */
+export const KIND_SIGNAL = 4;
+/** A `lazy(key)` dependency: its value is a function that resolves `deps[0]` on use. */
+export const KIND_LAZY = 5;
 
 const lifetimeCodes: Record<Lifetime, number> = { singleton: SINGLETON, request: REQUEST, transient: TRANSIENT };
 
@@ -31,6 +35,8 @@ export class Plan {
   readonly kind: number;
   readonly lifetime: Lifetime;
   readonly lt: number;
+  /** True when get() may return a promise of loopsafe's own (a construction in flight): constructed or foreign. */
+  readonly pends: boolean;
   /** Dependency plans in argument order; `undefined` for an optional dependency nobody provides. */
   deps: (Plan | undefined)[] = [];
   readonly depKeys: readonly Dep[];
@@ -67,6 +73,7 @@ export class Plan {
     this.kind = init.kind;
     this.lifetime = init.lifetime;
     this.lt = lifetimeCodes[init.lifetime];
+    this.pends = init.kind === KIND_CONSTRUCTED || init.kind === KIND_FOREIGN;
     this.depKeys = init.depKeys ?? [];
     this.fn = init.fn;
     this.isClass = init.isClass ?? false;
@@ -79,8 +86,7 @@ export class Plan {
 }
 
 /** Turn one declaration into a plan (dependencies not yet linked). Throws InvalidProviderError. */
-export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number): Plan {
-  const name = keyName(key);
+export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number, name = keyName(key)): Plan {
   const invalid = (detail: string, fix: string) => new InvalidProviderError([name], detail, fix);
   if (def === undefined) {
     if (typeof key !== 'function') {
@@ -119,9 +125,9 @@ export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeou
     throw invalid(`inject of ${name} is not an array`, 'Pass inject: [TokenA, ClassB, optional(TokenC)].');
   }
   if (Array.isArray(inject)) {
-    const bad = inject.findIndex((k: unknown) => !isOptional(k) && !['function', 'symbol', 'string'].includes(typeof k));
+    const bad = inject.findIndex((k: unknown) => !isOptional(k) && !isLazy(k) && !['function', 'symbol', 'string'].includes(typeof k));
     if (bad !== -1) {
-      throw invalid(`inject[${bad}] of ${name} is ${String(inject[bad])}`, 'Each dependency is a token, a class, a string or symbol key, or optional(key); check for a circular import that left it undefined.');
+      throw invalid(`inject[${bad}] of ${name} is ${String(inject[bad])}`, 'Each dependency is a token, a class, a string or symbol key, optional(key) or lazy(key); check for a circular import that left it undefined.');
     }
   }
 

@@ -5,11 +5,12 @@ import {
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
-import { EMPTY, KIND_CONSTRUCTED, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
+import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
 
 /** Where a resolution happens: the container itself, or a request scope. */
 export interface Site {
-  /** Request-scoped instances by plan slot; `null` at the container. */
+  /** Request-scoped instances by plan slot (see slots.ts); `null` at the container. */
   readonly slots: unknown[] | null;
   /** What this site disposes. */
   readonly stack: DisposalStack;
@@ -18,7 +19,7 @@ export interface Site {
 }
 
 /** The container's site. */
-export interface RootSite extends Site {
+export interface RootSite extends Site, SlotCounter {
   readonly observer: ResolutionObserver | undefined;
 }
 
@@ -43,11 +44,32 @@ export function get(plan: Plan, site: Site, trail: ResolutionTrail | undefined):
   if (plan.lt === REQUEST) {
     const slots = site.slots;
     if (slots === null) throw new ScopeRequiredError([plan.name]);
+    // A slot not numbered yet (-1) reads as absent too.
     const value = slots[plan.slot];
-    if (value === EMPTY) return memoRequest(plan, site, slots, trail);
+    if (value === undefined) return memoRequest(plan, site, slots, trail);
+    if (value === UNDEFINED) return undefined;
     return value instanceof Pending ? value.promise : value;
   }
-  return build(plan, site, trail);
+  return plan.pends ? build(plan, site, trail) : special(plan, site);
+}
+
+/** A built-in transient that is not constructed: the site's abort signal, or a lazy dependency's resolver. */
+function special(plan: Plan, site: Site): unknown {
+  if (plan.kind === KIND_SIGNAL) return site.stack.signal;
+  return lazyResolver(plan.deps[0]!, site);
+}
+
+/** What `lazy(key)` injects: resolve the key on use, in the scope (or container) the holder was built in. */
+function lazyResolver(target: Plan, site: Site): () => Promise<unknown> {
+  return () => {
+    try {
+      if (site.stack.closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `resolve ${target.name}`);
+      const value = get(target, site, undefined);
+      return target.pends && value instanceof Promise ? value : Promise.resolve(value);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
 }
 
 function memoSingleton(plan: Plan, root: RootSite, trail: ResolutionTrail | undefined): unknown {
@@ -74,23 +96,24 @@ function memoSingleton(plan: Plan, root: RootSite, trail: ResolutionTrail | unde
 
 function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: ResolutionTrail | undefined): unknown {
   if (plan.kind === KIND_SUPPLIED) throw new SuppliedValueMissingError([plan.name]);
+  const slot = slotOf(plan, site.root);
   const result = build(plan, site, trail);
   if (!(result instanceof Promise)) {
-    slots[plan.slot] = result;
+    slots[slot] = stored(result);
     return result;
   }
   const pending = result.then(
     (value) => {
-      slots[plan.slot] = value;
+      slots[slot] = stored(value);
       return value;
     },
     (error: unknown) => {
-      slots[plan.slot] = EMPTY;
+      slots[slot] = undefined;
       throw error;
     },
   );
   pending.catch(ignore);
-  slots[plan.slot] = new Pending(pending);
+  slots[slot] = new Pending(pending);
   return pending;
 }
 
@@ -106,7 +129,8 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   const deps = plan.deps;
   const n = deps.length;
   let args = noArgs;
-  let waiting = false;
+  let pendingAt: number[] | undefined;
+  let timer: AbortController | undefined;
   if (n !== 0) {
     args = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
@@ -119,30 +143,90 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
       // it is never a promise: take it as it is, without a call to get() or an instanceof walk. (Only singletons
       // have a value; a useValue may be a promise, so it takes the general path.)
       let value = dep.value;
-      if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
-        try {
-          value = get(dep, site, here);
-        } catch (error) {
-          abandon(args, i);
-          throw unwind(plan, error);
+      if (dep.kind === KIND_SIGNAL) {
+        // This construction's own signal: it aborts on its timeout and when its owner is disposed.
+        const owner = ownerOf(plan, site).signal;
+        if (plan.timeout > 0) {
+          timer ??= new AbortController();
+          value = AbortSignal.any([timer.signal, owner]);
+        } else {
+          value = owner;
         }
-        if (value instanceof Promise) waiting = true;
+      } else if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
+        if (dep.pends && depth >= MAX_SYNC_DEPTH) {
+          value = resume(dep, site, here);
+        } else {
+          depth++;
+          try {
+            value = get(dep, site, here);
+          } catch (error) {
+            depth--;
+            abandon(args, pendingAt);
+            throw unwind(plan, error);
+          }
+          depth--;
+        }
+        // Only a construction loopsafe runs is awaited; a value (a useValue, a supplied reply) is injected as it is,
+        // even when it is a promise or a thenable.
+        if (dep.pends && value instanceof Promise) (pendingAt ??= []).push(i);
       }
       args[i] = value;
     }
   }
-  if (waiting) {
-    return Promise.all(args).then(
-      (values) => construct(plan, site, values, here),
+  if (pendingAt !== undefined) {
+    return awaitPending(args, pendingAt).then(
+      (values) => {
+        // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
+        if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
+        return construct(plan, site, values, here, timer);
+      },
       (error: unknown) => {
         throw unwind(plan, error);
       },
     );
   }
-  return construct(plan, site, args, here);
+  return construct(plan, site, args, here, timer);
 }
 
-function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined): unknown {
+/**
+ * How many dependencies deep one synchronous resolution goes before it continues on a fresh stack. Each level is
+ * a few frames of get() and build(); past this depth the rest of the chain resolves from a microtask, so a chain
+ * 100,000 providers deep resolves (as a promise) instead of overflowing the call stack.
+ */
+const MAX_SYNC_DEPTH = 500;
+
+/**
+ * The depth of the synchronous resolution running now. It counts frames of one synchronous call chain only and
+ * is back to 0 whenever that chain returns or throws, so no resolution ever sees another's count across an await.
+ */
+let depth = 0;
+
+/** Resolve `plan` from a microtask, on an empty stack. */
+function resume(plan: Plan, site: Site, trail: ResolutionTrail | undefined): Promise<unknown> {
+  return Promise.resolve().then(() => get(plan, site, trail));
+}
+
+/** The stack that owns `plan`'s instances built at `site`: the container's for singletons, else the site's. */
+function ownerOf(plan: Plan, site: Site): DisposalStack {
+  return plan.lt === SINGLETON ? site.root.stack : site.stack;
+}
+
+/** `args` once the constructions at `pendingAt` have settled, each replaced by its instance. */
+export function awaitPending(args: unknown[], pendingAt: readonly number[]): Promise<unknown[]> {
+  if (pendingAt.length === 1) {
+    const at = pendingAt[0]!;
+    return (args[at] as Promise<unknown>).then((value) => {
+      args[at] = value;
+      return args;
+    });
+  }
+  return Promise.all(pendingAt.map((at) => args[at])).then((values) => {
+    for (let k = 0; k < pendingAt.length; k++) args[pendingAt[k]!] = values[k];
+    return args;
+  });
+}
+
+function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined, timer: AbortController | undefined): unknown {
   let result: unknown;
   try {
     result = trail === undefined ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
@@ -150,7 +234,7 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
     throw failed(plan, error);
   }
   // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
-  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), timer);
   track(plan, site, result);
   return result;
 }
@@ -181,7 +265,7 @@ function constructDirect(plan: Plan, site: Site): unknown {
   } catch (error) {
     throw failed(plan, error);
   }
-  if (isThenable(result)) return settle(plan, site, Promise.resolve(result));
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), undefined);
   track(plan, site, result);
   return result;
 }
@@ -210,9 +294,14 @@ function invoke(plan: Plan, a: unknown[]): unknown {
   }
 }
 
-function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unknown> {
-  const timed = plan.timeout > 0 ? withTimeout(plan, promise) : promise;
-  return timed.then(
+/**
+ * Wait for a factory's promise, within its timeout. The construction is recorded as in flight with its owner, so
+ * disposing the owner waits for it; an instance that arrives after the timeout is still tracked (or disposed at
+ * once when its owner is gone), never dropped.
+ */
+function settle(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
+  const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
+  const done = timed.then(
     (value) => {
       track(plan, site, value);
       return value;
@@ -221,33 +310,52 @@ function settle(plan: Plan, site: Site, promise: Promise<unknown>): Promise<unkn
       throw failed(plan, error);
     },
   );
+  ownerOf(plan, site).begin(done);
+  return done;
 }
 
-function withTimeout(plan: Plan, promise: Promise<unknown>): Promise<unknown> {
+function withTimeout(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ProviderTimeoutError([plan.name], plan.timeout)), plan.timeout);
+    let late = false;
+    const fire = (): void => {
+      late = true;
+      const error = new ProviderTimeoutError([plan.name], plan.timeout);
+      timer?.abort(error);
+      reject(error);
+    };
+    const timeout = setTimeout(fire, plan.timeout);
     promise.then(
       (value) => {
-        clearTimeout(timer);
-        resolve(value);
+        clearTimeout(timeout);
+        if (!late) resolve(value);
+        else keepLate(plan, site, value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
+        clearTimeout(timeout);
+        reject(error); // ignored by the settled promise once the timeout has fired
       },
     );
   });
 }
 
+/** An instance that arrived after its timeout: disposed with its owner, or at once if the owner is gone. */
+function keepLate(plan: Plan, site: Site, instance: unknown): void {
+  try {
+    track(plan, site, instance);
+  } catch {
+    // track() disposed it at once and reported the closed owner; nobody is waiting for this instance.
+  }
+}
+
 /** Record the instance where it will be disposed: singletons with the container, the rest with their site. */
 function track(plan: Plan, site: Site, instance: unknown): void {
   if (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance))) return;
-  const stack = plan.lt === SINGLETON ? site.root.stack : site.stack;
-  if (!stack.closed) {
+  const stack = ownerOf(plan, site);
+  if (!stack.sealed) {
     stack.add(plan.name, instance, plan.disposer);
     return;
   }
-  // It finished building after its scope began disposing: dispose it now rather than leak it.
+  // It finished building after its owner's disposers ran: dispose it now rather than leak it.
   const late = disposeNow(plan.name, instance, plan.disposer, 'late instance');
   late.catch(ignore);
   throw new DisposedError(site.slots === null ? 'container' : 'scope', `keep ${plan.name}`);
@@ -282,9 +390,7 @@ function unwind(plan: Plan, error: unknown): unknown {
 }
 
 /** Dependencies already started before one failed synchronously must not turn into unhandled rejections. */
-function abandon(args: unknown[], upTo: number): void {
-  for (let i = 0; i < upTo; i++) {
-    const value = args[i];
-    if (value instanceof Promise) value.catch(ignore);
-  }
+export function abandon(args: unknown[], pendingAt: readonly number[] | undefined): void {
+  if (pendingAt === undefined) return;
+  for (const at of pendingAt) (args[at] as Promise<unknown>).catch(ignore);
 }

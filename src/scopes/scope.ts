@@ -1,7 +1,8 @@
 import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
 import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
-import { EMPTY, KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import { KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import { slotOf, stored } from '../resolution/slots.js';
 import { scopeDisposeChannel, scopeOpenChannel, tracing, type ScopeContext } from '../observe/channels.js';
 import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
@@ -45,10 +46,11 @@ export class RequestScope implements Scope, Site {
   /** The context published when the scope opened, reused for its disposal so subscribers can pair them. */
   #trace: ScopeContext | undefined = undefined;
 
-  constructor(host: ScopeHost, template: readonly unknown[]) {
+  constructor(host: ScopeHost) {
     this.#host = host;
     this.root = host.root;
-    this.slots = template.slice();
+    // Starts empty and grows to the slots this request uses (see slots.ts).
+    this.slots = [];
     if (tracing.scopeOpen.active) {
       this.#trace = { scope: this };
       scopeOpenChannel.publish(this.#trace);
@@ -71,7 +73,7 @@ export class RequestScope implements Scope, Site {
   resolveSync<K extends Key>(key: K): KeyType<K> {
     const plan = this.#host.planOf(key);
     const value = this.resolveRaw(plan);
-    if (value instanceof Promise) {
+    if (plan.pends && value instanceof Promise) {
       value.catch(() => {});
       throw new AsyncProviderError([plan.name]);
     }
@@ -88,8 +90,9 @@ export class RequestScope implements Scope, Site {
     const plan = this.#host.planOf(key);
     if (plan.kind !== KIND_SUPPLIED) throw new SupplyError(plan.name, 'it is not declared with { supplied: true }.');
     if (this.stack.closed) throw new DisposedError('scope', `supply ${plan.name}`);
-    if (this.slots[plan.slot] !== EMPTY) throw new SupplyError(plan.name, 'this scope already has a value for it; supply each value once, before anything resolves it.');
-    this.slots[plan.slot] = value;
+    const slot = slotOf(plan, this.root);
+    if (this.slots[slot] !== undefined) throw new SupplyError(plan.name, 'this scope already has a value for it; supply each value once, before anything resolves it.');
+    this.slots[slot] = stored(value);
     return this;
   }
 

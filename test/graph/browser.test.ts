@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src/fastify/index.js';
 import { graphToHtml, type OffloadFinding } from '../../src/index.js';
-import users from '../../examples/users-api/app.js';
+import { usersApiOptions } from '../../examples/users-api/app.js';
 
 // The page is checked in a real browser: Debian's Chromium, which .ci/run installs (apt-get install -y chromium).
 const executablePath = '/usr/bin/chromium';
@@ -22,7 +22,7 @@ test('the users API graph page draws every provider and route in Chromium, findi
     t.fail(`Chromium is missing at ${executablePath}: install it with \`apt-get install -y chromium\` (.ci/run does).`);
     return;
   }
-  const app = await createApp({ ...users, shutdown: false });
+  const app = await createApp(usersApiOptions({ fastify: { logger: false }, shutdown: false }));
   t.teardown(() => app.close());
   const graph = app.di.graph();
   const finding: OffloadFinding = { kind: 'fs', type: 'FSREQPROMISE', path: ['UnitOfWork', 'UserRepository'], site: undefined, phase: 'during' };

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { createApp, route } from '../../src/fastify/index.js';
 import {
-  createContainer, graphToDot, graphToHtml, graphToJson, graphToMermaid, optional, provide, token, type OffloadFinding,
+  AbortSignalToken, createContainer, graphToDot, graphToHtml, graphToJson, graphToMermaid, lazy, optional, provide, token,
+  type OffloadFinding,
 } from '../../src/index.js';
 
 const Config = token<{ url: string }>('Config');
@@ -126,4 +127,22 @@ test('the HTML page is self-contained: an inline SVG with one node per provider 
   for (const p of graph.providers) t.regex(html, new RegExp(`<g id="${p.id}" class="node provider ${p.lifetime}`));
   t.regex(html, /<g id="r0" class="node route"/);
   t.regex(html, /<g id="p\d" class="node provider singleton finding"/);
+});
+
+test('a lazy(key) edge points at the provider itself, and lazy\'s own wrapper is not listed', (t) => {
+  const Orders = token<string>('Orders');
+  const graph = createContainer({
+    providers: [...providers(), provide(Orders, { lifetime: 'request', inject: [lazy(Repo)], useFactory: () => 'orders' })],
+  }).graph();
+  const id = (name: string) => graph.providers.find((p) => p.name === name)!.id;
+  t.deepEqual(graph.edges.filter((e) => e.from === id('Orders')), [{ from: id('Orders'), to: id('Repo'), toName: 'Repo', kind: 'lazy' }]);
+  t.false(graph.providers.some((p) => p.name.startsWith('lazy(')));
+  t.regex(graphToDot(graph), new RegExp(`${id('Orders')} -> ${id('Repo')} \\[style=dotted, label="lazy"`));
+});
+
+test('the built-in AbortSignalToken is listed only where something injects it', (t) => {
+  t.false(createContainer({ providers: providers() }).graph().providers.some((p) => p.name === 'AbortSignal'));
+  const Job = token<string>('Job');
+  const graph = createContainer({ providers: [provide(Job, { inject: [AbortSignalToken], useFactory: () => 'job' })] }).graph();
+  t.like(graph.providers.find((p) => p.name === 'AbortSignal'), { kind: 'supplied', lifetime: 'transient' });
 });

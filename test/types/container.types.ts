@@ -1,6 +1,6 @@
 // Compile-time tests: `npm test` type-checks this file; each @ts-expect-error must be a real type error,
 // or tsc fails on an unused directive. Nothing here runs.
-import { createContainer, optional, provide, token, type Scope } from '../../src/index.js';
+import { AbortSignalToken, createContainer, lazy, optional, provide, token, type Scope } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -26,6 +26,16 @@ export async function typeTests(scope: Scope): Promise<void> {
       expectType<Equal<typeof clock, Clock>>();
       expectType<Equal<typeof maybe, string | undefined>>();
       return `${port}`;
+    },
+  });
+
+  // lazy() injects a resolver; AbortSignalToken an AbortSignal.
+  c.register(Host, {
+    inject: [lazy(Port), AbortSignalToken],
+    useFactory: async (port, signal) => {
+      expectType<Equal<typeof port, () => Promise<number>>>();
+      expectType<Equal<typeof signal, AbortSignal>>();
+      return `${await port()}`;
     },
   });
 

@@ -1,16 +1,22 @@
-// loopsafe: createApp with the graph as providers; the function-style and the controller-style /hello.
+// loopsafe: createApp with the graph as providers. The request id is supplied in an onRequest hook, as the README
+// teaches; one variant makes it with a request-scoped factory instead, and one route touches no DI at all.
 import type { FastifyInstance } from 'fastify';
 import { provide } from '../../../src/index.js';
 import { Controller, Get, Inject, createApp, route } from '../../../src/fastify/index.js';
 import { A, B, C, Clock, Config, D, E, Logger, RequestId, stats } from '../graph.js';
 
-function providers() {
+/** How the request id reaches the scope. */
+type IdSource = 'supplied' | 'factory';
+
+function providers(id: IdSource) {
   let next = 0;
   return [
     provide(Config, { inject: [] }),
     provide(Logger, { inject: [] }),
     provide(Clock, { inject: [] }),
-    provide(RequestId, { lifetime: 'request', useFactory: () => ++next }),
+    id === 'supplied'
+      ? provide(RequestId, { supplied: true })
+      : provide(RequestId, { lifetime: 'request', useFactory: () => ++next }),
     provide(A, { lifetime: 'request', inject: [RequestId, Config] }),
     provide(B, { lifetime: 'request', inject: [RequestId, Logger] }),
     provide(C, { lifetime: 'request', inject: [A, Config] }),
@@ -21,17 +27,38 @@ function providers() {
 
 const statsRoute = route({ method: 'GET', url: '/stats', handler: () => stats });
 
-export async function buildFunctions(): Promise<FastifyInstance> {
-  const hello = route({
-    method: 'GET',
-    url: '/hello',
-    inject: [E],
-    handler: ([e]) => {
-      stats.served++;
-      return { id: e.id };
-    },
+/** The README's way: `request.di.supply(RequestId, ...)` in an onRequest hook. */
+function supplyInOnRequest(app: FastifyInstance): FastifyInstance {
+  let next = 0;
+  app.addHook('onRequest', async (request) => {
+    request.di.supply(RequestId, ++next);
   });
-  return createApp({ providers: providers(), routes: [hello, statsRoute], shutdown: false });
+  return app;
+}
+
+const hello = route({
+  method: 'GET',
+  url: '/hello',
+  inject: [E],
+  handler: ([e]) => {
+    stats.served++;
+    return { id: e.id };
+  },
+});
+
+/** `route()`, the id supplied in onRequest, watched by createApp's default thread monitor (warn, sampling). */
+export async function buildFunctions(): Promise<FastifyInstance> {
+  return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false }));
+}
+
+/** The same app with the default monitor turned off, to price the default. */
+export async function buildFunctionsUnwatched(): Promise<FastifyInstance> {
+  return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false, monitor: false }));
+}
+
+/** `route()`, the id made by a request-scoped factory (no hook). */
+export async function buildFunctionsFactoryId(): Promise<FastifyInstance> {
+  return createApp({ providers: providers('factory'), routes: [hello, statsRoute], shutdown: false });
 }
 
 @Controller()
@@ -43,14 +70,17 @@ class HelloController {
   }
 }
 
+/** A controller, the id supplied in onRequest. */
 export async function buildController(): Promise<FastifyInstance> {
-  return createApp({ providers: providers(), controllers: [HelloController], routes: [statsRoute], shutdown: false });
+  return supplyInOnRequest(
+    await createApp({ providers: providers('supplied'), controllers: [HelloController], routes: [statsRoute], shutdown: false }),
+  );
 }
 
 /** The plugin's floor: the same app, but /hello touches no DI (what a request that ignores request.di costs). */
 export async function buildPlain(): Promise<FastifyInstance> {
   let next = 0;
-  const hello = route({
+  const plain = route({
     method: 'GET',
     url: '/hello',
     handler: () => {
@@ -59,5 +89,5 @@ export async function buildPlain(): Promise<FastifyInstance> {
       return { id: ++next };
     },
   });
-  return createApp({ providers: providers(), routes: [hello, statsRoute], shutdown: false });
+  return createApp({ providers: providers('factory'), routes: [plain, statsRoute], shutdown: false });
 }

@@ -1,0 +1,69 @@
+import { createContainer, type Container } from '../container/container.js';
+import type { Dep, Registration } from '../container/provider.js';
+import type { LoopsafeError } from '../errors/base.js';
+import { BootError, InvalidOptionError } from '../errors/container.js';
+import type { AppOptions } from './app.js';
+import type { Class } from '../tokens.js';
+import { compileRoutes, type CompiledRoute } from './compile.js';
+import type { RouteDeclaration } from './route.js';
+import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
+
+/**
+ * Check a Fastify app's whole graph without building anything: the request and reply tokens every scope is
+ * supplied, one synthetic provider per route and controller method, then the container's own check. Throws one
+ * `BootError` with every problem; returns the compiled routes.
+ */
+export function checkAppGraph(
+  container: Container,
+  controllers: readonly Class<unknown>[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  routes: readonly RouteDeclaration<readonly Dep[], any>[],
+): CompiledRoute[] {
+  const problems: LoopsafeError[] = [];
+  if (!container.has(FastifyRequestToken)) container.register(FastifyRequestToken, { supplied: true });
+  if (!container.has(FastifyReplyToken)) container.register(FastifyReplyToken, { supplied: true });
+  const compiled = compileRoutes(container, controllers, routes, problems);
+  try {
+    container.check();
+  } catch (error) {
+    if (!(error instanceof BootError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new BootError(problems);
+  return compiled;
+}
+
+/** An app's parts, its modules' merged in order after the top-level ones. */
+export function appParts(options: AppOptions): { providers: Registration[]; controllers: Class<unknown>[]; routes: RouteDeclaration<readonly Dep[], never>[] } {
+  const modules = options.modules ?? [];
+  if (!Array.isArray(modules)) throw new InvalidOptionError('createApp', 'modules', 'an array of { providers, controllers, routes }', modules);
+  const parts = [options, ...modules];
+  return {
+    providers: parts.flatMap((p) => p.providers ?? []),
+    controllers: parts.flatMap((p) => p.controllers ?? []),
+    routes: parts.flatMap((p) => p.routes ?? []),
+  };
+}
+
+/**
+ * Check an app as `createApp(options)` would build it (providers, overrides, modules, every controller and route
+ * handler) and build nothing: for a process that never serves, such as `serveCluster()`'s primary, so a broken
+ * graph fails once before any worker starts. Throws one `BootError` listing every problem with its path.
+ *
+ * ```ts
+ * export default defineClusterApp({
+ *   check: () => checkApp(appOptions),
+ *   build: () => createApp({ ...appOptions, shutdown: false }),
+ * });
+ * ```
+ */
+export function checkApp(options: AppOptions): void {
+  const { providers, controllers, routes } = appParts(options);
+  const container = createContainer({
+    providers,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    ...(options.inversify === undefined ? {} : { inversify: options.inversify }),
+    allowWorkerThread: options.allowWorkerThread ?? false,
+  });
+  checkAppGraph(container, controllers, routes);
+}
