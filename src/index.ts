@@ -13,7 +13,7 @@ export {
   ContainerFrozenError, InvalidOptionError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError,
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
-export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
+export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type AllowRule, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
 export { countThreads } from './threads/count.js';
 export { threadChannels } from './threads/channels.js';
 export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './threads/findings.js';

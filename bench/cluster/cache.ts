@@ -1,9 +1,10 @@
-// getOrLoad hits and misses, memory and Redis backends, against direct ioredis calls in the same run.
+// getOrLoad hits and misses, memory, one Redis and a Redis Cluster, against direct ioredis calls in the same run.
 // Method: the compared operations run in small alternating batches (A B C, C B A, ...), so a noisy neighbour slows
 // both sides of a pair alike; each ratio is the median of the per-cycle ratios.
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { createCache } from '../../src/index.js';
 import { startRedis } from '../../test/helpers/redis.js';
+import { startRedisCluster } from '../../test/helpers/redis-cluster.js';
 
 const value = { id: 42, name: 'Ada Lovelace', tags: ['admin', 'ops', 'beta'], active: true };
 const payload = JSON.stringify(value);
@@ -95,7 +96,33 @@ export async function benchCache(cycles: number): Promise<void> {
     ], cycles, 5000, concurrency);
   }
   await Promise.all([onRedis.close(), inMemory.close(), raw.quit(), timed.quit()]);
+  await benchRedisCluster(cycles, { teardown: (fn) => cleanups.push(fn) });
   for (const fn of cleanups.reverse()) await fn();
+}
+
+/** A Redis Cluster of 3 masters (and 3 replicas) on loopback: loopsafe against direct ioredis Cluster calls. */
+async function benchRedisCluster(cycles: number, owner: { teardown: (fn: () => unknown) => void }): Promise<void> {
+  const cluster = await startRedisCluster(owner);
+  const raw = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
+  await new Promise((resolve) => raw.once('ready', resolve));
+  const onCluster = createCache({ backend: 'redis', redis: { cluster: cluster.urls }, prefix: 'b:' });
+  await onCluster.ready();
+  await raw.set('b:{hot}', payload);
+  for (const concurrency of [1, 50]) {
+    await compare('Redis Cluster hits (3 masters)', [
+      { name: 'direct ioredis Cluster get + JSON.parse', op: async () => JSON.parse((await raw.get('b:{hot}'))!) },
+      { name: 'loopsafe getOrLoad hit (Cluster)', op: () => onCluster.getOrLoad('hot', load), baseline: 'direct ioredis Cluster get + JSON.parse' },
+    ], cycles, concurrency === 1 ? 300 : 2000, concurrency);
+    await compare('Redis Cluster misses (a new key each time)', [
+      { name: 'direct ioredis Cluster cache-aside: get, load, set', op: async (i) => {
+        const k = `b:{aside:${i}}`;
+        if ((await raw.get(k)) === null) await raw.set(k, JSON.stringify(await load()));
+      } },
+      { name: 'loopsafe getOrLoad miss (Cluster): get, lock, load, store + notify', op: (i) => onCluster.getOrLoad(`miss:${i}`, load),
+        baseline: 'direct ioredis Cluster cache-aside: get, load, set' },
+    ], cycles, concurrency === 1 ? 200 : 1000, concurrency);
+  }
+  await Promise.all([onCluster.close(), raw.quit()]);
 }
 
 function fmt(ns: number): string {

@@ -16,16 +16,17 @@ export const E = token<{ c: { a: unknown }; d: { a: unknown }; logger: unknown }
  * Which monitor the container gets: none at all, or one in a mode (`sampling` = mode off plus the sampler,
  * `metrics` = mode off with a prom-client registry, which counts every factory run).
  */
-export type Variant = 'none' | 'off' | 'metrics' | 'sampling' | 'warn' | 'throw';
+export type Variant = 'none' | 'off' | 'metrics' | 'sampling' | 'warn' | 'throw' | 'routes';
 
 export function monitorFor(variant: Variant): ThreadMonitor | undefined {
   if (variant === 'none') return undefined;
   if (variant === 'metrics') return createThreadMonitor({ mode: 'off', metrics: new Registry() });
   if (variant === 'sampling') return createThreadMonitor({ mode: 'off', sampleIntervalMs: 100 });
+  if (variant === 'routes') return createThreadMonitor({ mode: 'warn', routes: true });
   return createThreadMonitor({ mode: variant });
 }
 
-export function buildGraph(variant: Variant): { container: Container; disposed: () => number } {
+export function buildGraph(variant: Variant): { container: Container; disposed: () => number; monitor: ThreadMonitor | undefined } {
   let disposed = 0;
   const monitor = monitorFor(variant);
   const container = createContainer({
@@ -47,5 +48,5 @@ export function buildGraph(variant: Variant): { container: Container; disposed: 
       }),
     ],
   });
-  return { container, disposed: () => disposed };
+  return { container, disposed: () => disposed, monitor };
 }

@@ -46,7 +46,7 @@ async function m3(): Promise<void> {
 }
 
 async function inject(): Promise<void> {
-  const variants = ['off', 'sampling', 'warn'] as const;
+  const variants = ['off', 'sampling', 'warn', 'routes'] as const;
   const results = new Map<string, number[]>(variants.map((v) => [v, []]));
   for (let r = 0; r < reps; r++) {
     for (const v of variants) {
@@ -58,7 +58,7 @@ async function inject(): Promise<void> {
   console.log(`\nH in process (fastify app.inject, 100 concurrent per batch, median batch), ${reps} processes each, µs/request`);
   console.log('| monitor | median µs/request | spread | vs mode off (ratio of medians) |');
   console.log('|---|---:|---:|---:|');
-  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)", routes: "mode 'warn' + routes: true" };
   for (const v of variants) {
     const xs = results.get(v)!;
     const fmt = (x: number): string => x.toFixed(1);
@@ -95,7 +95,7 @@ async function http(variant: string): Promise<{ rps: number; p99: number; cpuUs:
 }
 
 async function httpScenario(): Promise<void> {
-  const all = ['off', 'sampling', 'warn'] as const;
+  const all = ['off', 'sampling', 'warn', 'routes'] as const;
   // HTTP_VARIANTS=off,sampling runs more pairs in the same time when only the sampling ratio is wanted.
   const wanted = (process.env.HTTP_VARIANTS ?? all.join(',')).split(',');
   const variants = all.filter((v) => v === 'off' || wanted.includes(v));
@@ -106,7 +106,7 @@ async function httpScenario(): Promise<void> {
   console.log('| monitor | server CPU µs/request (median) | vs mode off | median req/s | spread | vs mode off | p99 ms | threads before/max/after | disposed = served |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   const baseCpu = results.get('off')!.map((x) => x.cpuUs);
-  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)" };
+  const label = { off: "mode 'off'", sampling: "mode 'off' + sampling every 100 ms", warn: "mode 'warn' (attribution)", routes: "mode 'warn' + routes: true" };
   for (const v of variants) {
     const xs = results.get(v)!;
     const rps = xs.map((x) => x.rps);

@@ -58,8 +58,16 @@ export interface RedisCacheOptions {
    */
   url?: string;
   /**
-   * Any other ioredis constructor options (TLS, password, db). loopsafe sets `commandTimeout`,
-   * `enableOfflineQueue: false` and a reconnect strategy on top, so that no operation can hang a request.
+   * `redis://` URLs of some nodes of a Redis Cluster (any few; the client discovers the rest). When given, the cache
+   * uses ioredis's `Cluster` client instead of one server at `url`. Each key's value, load lock and notification
+   * stay in one hash slot (the key is wrapped in a `{hash tag}`), so single flight holds across the cluster; `prefix`
+   * must not contain braces.
+   */
+  cluster?: string[];
+  /**
+   * Any other ioredis constructor options (TLS, password, db); with `cluster`, the options of each node connection.
+   * loopsafe sets `commandTimeout`, `enableOfflineQueue: false` and a reconnect strategy on top, so that no
+   * operation can hang a request.
    */
   options?: Record<string, unknown>;
 }
@@ -86,7 +94,16 @@ export interface CacheOptions {
    */
   ttl?: number;
   /**
-   * Milliseconds one backend operation may take before it fails with `LOOPSAFE_ERR_CACHE_UNAVAILABLE`.
+   * How many entries the memory backend keeps. Writing one more evicts the least recently used entry, so a cache
+   * keyed by user input cannot grow until the process runs out of memory. Ignored by Redis, whose own bound is
+   * its `maxmemory` setting with an eviction policy.
+   * @default 10_000
+   */
+  maxEntries?: number;
+  /**
+   * Milliseconds one backend operation may take before it fails with `LOOPSAFE_ERR_CACHE_UNAVAILABLE`. A
+   * `getOrLoad` waiting for another process's load (which may take up to `lockTtl`) is released once Redis has not
+   * answered it for this long; then `onUnavailable` applies.
    * @default 500
    */
   timeout?: number;

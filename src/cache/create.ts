@@ -34,7 +34,7 @@ class SharedCache implements Cache {
   constructor(options: ResolvedCacheOptions) {
     this.#options = options;
     this.#bypass = options.onUnavailable === 'bypass';
-    this.#store = options.backend === 'redis' ? new RedisStore(options) : new MemoryStore();
+    this.#store = options.backend === 'redis' ? new RedisStore(options) : new MemoryStore(options.maxEntries);
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {

@@ -1,7 +1,7 @@
+import { LruMap } from 'toad-cache';
 import type { Store } from './store.js';
 
 const resolved = Promise.resolve();
-const SWEEP_EVERY = 1024;
 
 interface Entry {
   readonly data: string;
@@ -9,10 +9,19 @@ interface Entry {
   readonly expires: number;
 }
 
-/** Entries in this process's memory: the default backend, for one process and for tests. @internal */
+/**
+ * Entries in this process's memory: the default backend, for one process and for tests. At most `maxEntries`
+ * entries are kept; writing one more evicts the least recently used. Expired entries nobody reads again are the
+ * least recently used ones, so the bound also clears them, without a timer that keeps the process alive.
+ * @internal
+ */
 export class MemoryStore implements Store {
-  readonly #entries = new Map<string, Entry>();
-  #writes = 0;
+  // toad-cache's own TTL is one per cache; entries here carry their own expiry, so its TTL stays off (0).
+  readonly #entries: LruMap<Entry>;
+
+  constructor(maxEntries: number) {
+    this.#entries = new LruMap<Entry>(maxEntries, 0);
+  }
 
   get(key: string): Promise<string | undefined> {
     const entry = this.#entries.get(key);
@@ -26,12 +35,6 @@ export class MemoryStore implements Store {
 
   set(key: string, data: string, ttl: number): Promise<void> {
     this.#entries.set(key, { data, expires: ttl === 0 ? 0 : Date.now() + ttl });
-    // Expired entries nobody reads again are swept now and then, so no timer keeps the process alive. Sweeping
-    // after as many writes as there are entries keeps the cost per write constant however large the cache grows.
-    if (++this.#writes >= Math.max(SWEEP_EVERY, this.#entries.size)) {
-      this.#writes = 0;
-      this.#sweep();
-    }
     return resolved;
   }
 
@@ -53,10 +56,5 @@ export class MemoryStore implements Store {
   close(): Promise<void> {
     this.#entries.clear();
     return resolved;
-  }
-
-  #sweep(): void {
-    const now = Date.now();
-    for (const [key, entry] of this.#entries) if (entry.expires !== 0 && entry.expires <= now) this.#entries.delete(key);
   }
 }

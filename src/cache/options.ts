@@ -7,6 +7,7 @@ import type { StoreOptions } from './store.js';
 export interface ResolvedCacheOptions extends StoreOptions {
   readonly backend: CacheBackend;
   readonly ttl: number;
+  readonly maxEntries: number;
   readonly onUnavailable: CacheUnavailablePolicy;
   readonly serializer: CacheSerializer;
 }
@@ -27,14 +28,22 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
   if (typeof prefix !== 'string') throw new InvalidOptionError(WHERE, 'prefix', 'a string', prefix);
   const url = options.redis?.url ?? 'redis://127.0.0.1:6379';
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new InvalidOptionError(WHERE, 'redis.url', 'a redis:// or rediss:// URL', url);
+  const cluster = options.redis?.cluster;
+  if (cluster !== undefined && (!Array.isArray(cluster) || cluster.length === 0 || !cluster.every((u) => typeof u === 'string' && /^rediss?:\/\//.test(u)))) {
+    throw new InvalidOptionError(WHERE, 'redis.cluster', 'a non-empty array of redis:// URLs of Cluster nodes', cluster);
+  }
+  // A brace in the prefix would become the hash tag and put a key's value and its lock in different slots.
+  if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(WHERE, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
   return {
     backend,
     onUnavailable,
     serializer,
     prefix,
     url,
+    cluster,
     clientOptions: options.redis?.options ?? {},
     ttl: milliseconds('ttl', options.ttl ?? 0, 0),
+    maxEntries: count('maxEntries', options.maxEntries ?? 10_000, 1),
     timeout: milliseconds('timeout', options.timeout ?? 500, 1),
     lockTtl: milliseconds('lockTtl', options.lockTtl ?? 10_000, 1),
   };
@@ -48,6 +57,13 @@ export function ttlOption(ttl: unknown, fallback: number): number {
 function milliseconds(option: string, value: unknown, min: number, where = WHERE): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new InvalidOptionError(where, option, `a whole number of milliseconds >= ${min}`, value);
+  }
+  return value;
+}
+
+function count(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(WHERE, option, `a whole number >= ${min}`, value);
   }
   return value;
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
-import { CacheBackendMissingError, CacheUnavailableError } from '../errors/cache.js';
-import type { Store, StoreOptions } from './store.js';
+import { CacheUnavailableError } from '../errors/cache.js';
+import { createClient, type Client } from './client.js';
+import { keyLayout, type KeyLayout } from './keys.js';
 import { trackReady, waitForReady } from './ready.js';
+import type { Store, StoreOptions } from './store.js';
+import { waitForLoad, type Waiter } from './wait.js';
 
 // Store the value, release the lock if it is still ours, then wake every waiting process: one round trip.
 const SETTLE = `
@@ -22,69 +24,73 @@ const MAX_ROUNDS = 8;
 const lockOwner = randomUUID();
 let lockSerial = 0;
 
-type Waiter = (data: string | undefined, error?: unknown) => void;
-
 /**
- * Entries in Redis, shared by every process and machine using the same Redis and prefix. ioredis is imported on
- * first use, so apps on the memory backend never load it.
+ * Entries in Redis (one server or a Cluster), shared by every process and machine using the same Redis and prefix.
+ * ioredis is imported on first use, so apps on the memory backend never load it.
  * @internal
  */
 export class RedisStore implements Store {
   readonly #options: StoreOptions;
-  readonly #channel: string;
+  readonly #keys: KeyLayout;
   readonly #waiters = new Map<string, Set<Waiter>>();
-  #client: Redis | undefined;
-  #connecting: Promise<Redis> | undefined;
+  #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
   #subscribed: Promise<void> | undefined;
-  #subscriber: Redis | undefined;
+  #subscriber: Client | undefined;
 
   constructor(options: StoreOptions) {
     this.#options = options;
-    this.#channel = `${options.prefix}__loaded`;
+    this.#keys = keyLayout(options.prefix, options.cluster !== undefined);
   }
 
   get(key: string): Promise<string | null> {
     const client = this.#client;
-    // The hot path: a connected client costs one GET, nothing else.
-    if (client !== undefined && client.status === 'ready') return client.get(this.#options.prefix + key);
-    return this.#connection('get', key).then((c) => c.get(this.#options.prefix + key));
+    // The hot path: a connected client to one server costs one GET, nothing else (`failure` codes its errors).
+    if (client !== undefined && client.status === 'ready') {
+      const read = client.get(this.#keys.value(key));
+      return this.#options.cluster === undefined ? read : this.#deadline(read, 'get', key);
+    }
+    return this.#connection('get', key).then((c) => this.#deadline(c.get(this.#keys.value(key)), 'get', key));
   }
 
   failure(error: unknown, operation: string, key: string): unknown {
-    if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) return error;
-    return new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
+    return coded(error, operation, key);
   }
 
   async set(key: string, data: string, ttl: number): Promise<void> {
-    const c = await this.#connection('set', key);
-    const k = this.#options.prefix + key;
-    await guard(ttl === 0 ? c.set(k, data) : c.set(k, data, 'PX', ttl), 'set', key);
+    const k = this.#keys.value(key);
+    await this.#send('set', key, (c) => (ttl === 0 ? c.set(k, data) : c.set(k, data, 'PX', ttl)));
   }
 
   async delete(key: string): Promise<boolean> {
-    const c = await this.#connection('delete', key);
-    return (await guard(c.del(this.#options.prefix + key), 'delete', key)) > 0;
+    return (await this.#send('delete', key, (c) => c.del(this.#keys.value(key)))) > 0;
   }
 
   async loadShared(key: string, produce: () => Promise<string>, ttl: number): Promise<string> {
-    const valueKey = this.#options.prefix + key;
-    const lockKey = `${this.#options.prefix}__lock:${key}`;
+    const valueKey = this.#keys.value(key);
+    const lockKey = this.#keys.lock(key);
+    const channel = this.#keys.channel;
     const token = `${lockOwner}:${++lockSerial}`;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const c = await this.#connection('getOrLoad', key);
-      const won = await guard(c.set(lockKey, token, 'PX', this.#options.lockTtl, 'NX'), 'getOrLoad', key);
+      const won = await this.#send('getOrLoad', key, (c) => c.set(lockKey, token, 'PX', this.#options.lockTtl, 'NX'));
       if (won === 'OK') {
         let data: string;
         try {
           data = await produce();
         } catch (error) {
-          await guard(c.eval(RELEASE, 1, lockKey, token, this.#channel, key), 'getOrLoad', key).catch(() => {});
+          await this.#send('getOrLoad', key, (c) => c.eval(RELEASE, 1, lockKey, token, channel, key)).catch(() => {});
           throw error;
         }
-        await guard(c.eval(SETTLE, 2, valueKey, lockKey, data, String(ttl), token, this.#channel, key), 'getOrLoad', key);
+        await this.#send('getOrLoad', key, (c) => c.eval(SETTLE, 2, valueKey, lockKey, data, String(ttl), token, channel, key));
         return data;
       }
-      const data = await this.#waitFor(key, valueKey);
+      await this.#subscribe(key);
+      const data = await waitForLoad({
+        key,
+        timeout: this.#options.timeout,
+        probe: () => this.#send('getOrLoad', key, (c) => c.mget(valueKey, lockKey)),
+        listen: (wake) => this.#listen(key, wake),
+      });
       if (data !== undefined) return data;
       // The holder failed or its lock expired: race for the lock again.
     }
@@ -96,34 +102,20 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    for (const waiters of this.#waiters.values()) for (const w of waiters) w(undefined, new CacheUnavailableError('getOrLoad', '', 'the cache was closed'));
-    this.#waiters.clear();
+    this.#wakeAll(new CacheUnavailableError('getOrLoad', '', 'the cache was closed'));
     const clients = [this.#client, this.#subscriber].filter((c) => c !== undefined);
     this.#client = this.#subscriber = undefined;
     await Promise.all(clients.map((c) => quit(c)));
   }
 
-  /** Wait until another process stores `key` (or gives up its lock), at most `lockTtl`. */
-  async #waitFor(key: string, valueKey: string): Promise<string | undefined> {
-    await this.#subscribe(key);
-    const c = await this.#connection('getOrLoad', key);
-    return new Promise<string | undefined>((resolve, reject) => {
-      let waiters = this.#waiters.get(key);
-      if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()));
-      const timer = setTimeout(() => done(undefined), this.#options.lockTtl);
-      const done: Waiter = (data, error) => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
-        if (error === undefined) resolve(data);
-        else reject(error as Error);
-      };
-      waiters.add(done);
-      // Subscribed first, then read: a value stored in between is seen here, one stored later is announced.
-      guard(c.get(valueKey), 'getOrLoad', key).then((data) => {
-        if (data !== null) done(data);
-      }, (error: unknown) => done(undefined, error));
-    });
+  #listen(key: string, wake: Waiter): () => void {
+    let waiters = this.#waiters.get(key);
+    if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()));
+    waiters.add(wake);
+    return () => {
+      waiters.delete(wake);
+      if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
+    };
   }
 
   #subscribe(key: string): Promise<void> {
@@ -135,7 +127,7 @@ export class RedisStore implements Store {
       // A lost connection may have lost announcements: wake everyone; they read again or fall back.
       sub.on('close', () => this.#wakeAll(new CacheUnavailableError('getOrLoad', '', 'the connection to Redis was lost')));
       await waitForReady(sub, this.#options.timeout, () => new CacheUnavailableError('getOrLoad', key, `no connection to Redis within ${this.#options.timeout} ms`));
-      await guard(sub.subscribe(this.#channel), 'getOrLoad', key);
+      await this.#deadline(sub.subscribe(this.#keys.channel), 'getOrLoad', key);
     }).catch((error: unknown) => {
       this.#subscribed = undefined;
       const sub = this.#subscriber;
@@ -150,8 +142,7 @@ export class RedisStore implements Store {
     const waiters = this.#waiters.get(key);
     const client = this.#client;
     if (waiters === undefined || client === undefined) return;
-    const read = guard(client.get(this.#options.prefix + key), 'getOrLoad', key);
-    read.then((data) => {
+    this.#deadline(client.get(this.#keys.value(key)), 'getOrLoad', key).then((data) => {
       for (const w of [...waiters]) w(data ?? undefined);
     }, (error: unknown) => {
       for (const w of [...waiters]) w(undefined, error);
@@ -162,8 +153,33 @@ export class RedisStore implements Store {
     for (const waiters of [...this.#waiters.values()]) for (const w of [...waiters]) w(undefined, error);
   }
 
+  /** Send one command on the connected client, within the deadline, failing with the coded error. */
+  #send<T>(operation: string, key: string, command: (c: Client) => Promise<T>): Promise<T> {
+    return this.#connection(operation, key).then((c) => this.#deadline(command(c), operation, key));
+  }
+
+  /**
+   * One server enforces the deadline itself (`commandTimeout`, no offline queue). A Cluster client also redirects
+   * and retries a command across a failover, which no per-node timeout bounds: there the deadline is a timer.
+   */
+  #deadline<T>(promise: Promise<T>, operation: string, key: string): Promise<T> {
+    if (this.#options.cluster === undefined) return guard(promise, operation, key);
+    const timeout = this.#options.timeout;
+    // One promise and one timer per command: this is on every Cluster hit.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CacheUnavailableError(operation, key, `the Redis Cluster did not answer within ${timeout} ms`)), timeout);
+      promise.then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, (error: unknown) => {
+        clearTimeout(timer);
+        reject(coded(error, operation, key));
+      });
+    });
+  }
+
   /** The connected client. The first call connects; during an outage it fails at once instead of queueing. */
-  #connection(operation: string, key: string): Promise<Redis> {
+  #connection(operation: string, key: string): Promise<Client> {
     const client = this.#client;
     if (client !== undefined && client.status === 'ready') return Promise.resolve(client);
     this.#connecting ??= this.#connect();
@@ -174,28 +190,16 @@ export class RedisStore implements Store {
     });
   }
 
-  async #connect(): Promise<Redis> {
-    let RedisClass: new (url: string, options: RedisOptions) => Redis;
+  async #connect(): Promise<Client> {
     try {
-      const mod = await import('ioredis');
-      RedisClass = mod.Redis;
+      const client = await createClient(this.#options);
+      trackReady(client);
+      this.#client = client;
+      return client;
     } catch (error) {
       this.#connecting = undefined;
-      throw new CacheBackendMissingError(error);
+      throw error;
     }
-    const o = this.#options;
-    const client = new RedisClass(o.url, {
-      ...o.clientOptions,
-      commandTimeout: o.timeout,
-      connectTimeout: Math.max(o.timeout, 1000),
-      // Commands during an outage fail at once instead of piling up until Redis returns.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times: number) => Math.min(times * 100, 1000),
-    });
-    trackReady(client);
-    this.#client = client;
-    return client;
   }
 }
 
@@ -205,11 +209,16 @@ function guard<T>(promise: Promise<T>, operation: string, key: string): Promise<
 }
 
 function unavailable(error: unknown, operation: string, key: string): never {
-  if (error instanceof Error && error.name === 'ReplyError') throw error;
-  throw new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
+  throw coded(error, operation, key);
 }
 
-async function quit(client: Redis): Promise<void> {
+/** Redis's own replies (a wrong type, a script error) stay as they are; anything else means Redis is unavailable. */
+function coded(error: unknown, operation: string, key: string): unknown {
+  if (error instanceof CacheUnavailableError || (error instanceof Error && error.name === 'ReplyError')) return error;
+  return new CacheUnavailableError(operation, key, error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+async function quit(client: Client): Promise<void> {
   try {
     if (client.status === 'ready') await client.quit();
   } catch {

@@ -32,5 +32,7 @@ export interface StoreOptions {
   readonly timeout: number;
   readonly lockTtl: number;
   readonly url: string;
+  /** Seed nodes of a Redis Cluster; `undefined` for one server at `url`. */
+  readonly cluster: readonly string[] | undefined;
   readonly clientOptions: Record<string, unknown>;
 }

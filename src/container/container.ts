@@ -129,7 +129,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     }
     this.#timeout = timeout;
     // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
-    this.observer = containerObserver(options.observer, ambientObserver());
+    this.observer = containerObserver(options.observer, ambientObserver(this));
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);

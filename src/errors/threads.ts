@@ -1,7 +1,6 @@
 import { OBSERVER_VERDICT } from '../resolution/observer.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
-import { formatSite } from '../threads/site.js';
-import { FIX_HINT } from '../threads/work.js';
+import { FIX_HINT, libraryHint, packageOf } from '../threads/work.js';
 import { LoopsafeError, ResolutionPathError } from './base.js';
 
 /**
@@ -19,24 +18,35 @@ export class ThreadOffloadError extends ResolutionPathError {
   /** @internal */
   readonly [OBSERVER_VERDICT] = true;
 
-  constructor(path: readonly string[], work: readonly OffloadFinding[]) {
+  constructor(path: readonly string[], work: readonly OffloadFinding[], options?: ErrorOptions) {
     const name = path[path.length - 1] ?? '?';
     const first = work[0];
     const kinds = [...new Set(work.map((w) => w.kind))];
+    // No file paths in the message: it may reach an HTTP client. The source lines are in `work[].site`.
     const counts = new Map<string, number>();
-    for (const w of work) {
-      const line = `${w.kind} (${w.type}) ${formatSite(w.site)}`;
-      counts.set(line, (counts.get(line) ?? 0) + 1);
-    }
+    for (const w of work) counts.set(describe(w), (counts.get(describe(w)) ?? 0) + 1);
     const detail = [...counts].map(([line, n]) => (n > 1 ? `${line} x${n}` : line)).join('; ');
+    const pkg = packageOf(first?.site?.library);
+    const fix = first === undefined ? '' : pkg !== undefined ? libraryHint(pkg) : FIX_HINT[first.kind];
+    const then = options?.cause === undefined ? '' : ', then it failed or timed out (see the cause)';
     super(
       path,
-      `The factory of ${name} put work off the event loop: ${detail}`,
-      `Resolution must stay on the main event loop: ${first === undefined ? '' : FIX_HINT[first.kind]}` +
-        `${kinds.length > 1 ? ' (and likewise for the other kinds)' : ''}. Use the monitor's mode 'warn' to report without failing.`,
+      `The factory of ${name} put work off the event loop: ${detail}${then}`,
+      `Resolution must stay on the main event loop: ${fix}` +
+        `${kinds.length > 1 ? ' (and likewise for the other kinds)' : ''}. The source lines are in the error's \`work\`; ` +
+        "use the monitor's mode 'warn' to report without failing.",
+      options,
     );
     this.work = work;
   }
+}
+
+/** One piece of work for a message: kind, type, what it cost in threads, and the package it came from. */
+function describe(w: OffloadFinding): string {
+  const pkg = packageOf(w.site?.library);
+  const threads = w.kind === 'worker' ? 'a new Worker thread' : w.newThreads === undefined ? undefined
+    : w.newThreads > 0 ? `started the pool: ${w.newThreads} new OS threads` : 'on the warm pool';
+  return `${w.kind} (${w.type}${threads === undefined ? '' : `, ${threads}`})${pkg === undefined ? '' : ` inside the package ${pkg}`}`;
 }
 
 /** A factory's synchronous part held the event loop longer than the monitor's `loopBlockBudgetMs`, in mode `throw`. */
@@ -51,12 +61,13 @@ export class LoopBlockedError extends ResolutionPathError {
   /** @internal */
   readonly [OBSERVER_VERDICT] = true;
 
-  constructor(path: readonly string[], finding: LoopBlockFinding) {
+  constructor(path: readonly string[], finding: LoopBlockFinding, options?: ErrorOptions) {
     const name = path[path.length - 1] ?? '?';
     super(
       path,
       `The factory of ${name} held the event loop for ${finding.ms.toFixed(1)} ms (budget ${finding.budgetMs} ms)`,
       'Move the heavy synchronous work before boot (an eager singleton built once), split it with awaits, or raise loopBlockBudgetMs.',
+      options,
     );
     this.finding = finding;
   }

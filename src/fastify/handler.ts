@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError } from '../errors/container.js';
 import { SINGLETON, type Plan } from '../resolution/plan.js';
+import type { ResolutionTrail } from '../resolution/observer.js';
 import { abandon, awaitPending, get, type RootSite, type Site } from '../resolution/resolve.js';
 import type { Lease, RequestScopes } from './request-scope.js';
 
@@ -19,13 +20,14 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 export function routeHandler(scopes: RequestScopes, plan: Plan, invoke: Invoke): Handler {
   const deps = plan.deps;
   const name = plan.name;
+  const trail = { name, parent: undefined };
   return function loopsafeRoute(request, reply) {
     const lease = scopes.hold(request, reply);
     let result: unknown;
     try {
       const scope = lease.scope;
       if (scope.stack.closed) throw new DisposedError('scope', `resolve ${name}`);
-      const values = resolveAll(deps, scope, name);
+      const values = resolveAll(deps, scope, trail);
       result = values instanceof Promise ? afterDeps(values, invoke, request, reply) : invoke(values, request, reply);
     } catch (error) {
       scopes.unhold(lease);
@@ -48,15 +50,20 @@ export function needsNoScope(plan: Plan): boolean {
  */
 export function singletonRouteHandler(root: RootSite, plan: Plan, invoke: Invoke): Handler {
   const deps = plan.deps;
-  const name = plan.name;
+  const trail = { name: plan.name, parent: undefined };
   return function loopsafeRoute(request, reply) {
-    const values = resolveAll(deps, root, name);
+    const values = resolveAll(deps, root, trail);
     return values instanceof Promise ? afterDeps(values, invoke, request, reply) : invoke(values, request, reply);
   };
 }
 
-/** The dependencies' values, or a promise of them when one is still being built; errors name the route first. */
-function resolveAll(deps: readonly (Plan | undefined)[], site: Site, name: string): unknown[] | Promise<unknown[]> {
+/**
+ * The dependencies' values, or a promise of them when one is still being built. The route heads the trail, so an
+ * observer's findings name it (`GET /work -> Service -> Repo`) like errors do; the container builds a trail only
+ * when an observer watches, so the route costs nothing otherwise.
+ */
+function resolveAll(deps: readonly (Plan | undefined)[], site: Site, trail: ResolutionTrail): unknown[] | Promise<unknown[]> {
+  const name = trail.name;
   const n = deps.length;
   const values = new Array<unknown>(n);
   let pendingAt: number[] | undefined;
@@ -65,7 +72,7 @@ function resolveAll(deps: readonly (Plan | undefined)[], site: Site, name: strin
     if (dep === undefined) continue; // an optional dependency nobody provides
     let value: unknown;
     try {
-      value = get(dep, site, undefined);
+      value = get(dep, site, trail);
     } catch (error) {
       abandon(values, pendingAt);
       throw withRoute(error, name);

@@ -4,6 +4,7 @@ import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
 import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
+import { routeAttributionOf } from '../threads/routes.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import { recordRoute } from '../graph/roots.js';
@@ -82,6 +83,13 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     },
   });
   app.addHook('onRequest', linkReply);
+  // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
+  const routeRuns = routeAttributionOf((container as unknown as { observer?: unknown }).observer);
+  if (routeRuns !== undefined) {
+    app.addHook('onRequest', function loopsafeAttributeRoute(request, _reply, done) {
+      routeRuns.run(`${request.method} ${request.routeOptions.url ?? request.url}`, done);
+    });
+  }
 
   const plans = container as unknown as { planOf(key: Key): Plan };
   for (const r of routes) {

@@ -24,6 +24,16 @@ class Composite implements ResolutionObserver {
     }
     return run();
   }
+
+  runFailed(trail: ResolutionTrail, error: unknown): unknown {
+    // Innermost first, as the error unwinds through the observers that wrapped the run.
+    let result = error;
+    for (let i = this.#observers.length - 1; i >= 0; i--) {
+      const observer = this.#observers[i]!;
+      if (observer.active !== false && observer.runFailed !== undefined) result = observer.runFailed(trail, result);
+    }
+    return result;
+  }
 }
 
 /**

@@ -25,6 +25,11 @@ export interface ResolutionObserver {
    * @default true
    */
   readonly active?: boolean;
+  /**
+   * A factory run ended in an error the observer did not raise (its timeout): return the error to throw instead,
+   * for one that carries what the observer saw during the run, or `error` itself. Optional.
+   */
+  runFailed?(trail: ResolutionTrail, error: unknown): unknown;
 }
 
 /**
@@ -34,14 +39,44 @@ export interface ResolutionObserver {
  */
 export const OBSERVER_VERDICT: unique symbol = Symbol.for('loopsafe.observerVerdict');
 
+/**
+ * Where an observer's verdict keeps the instance its factory built before the verdict rejected it: the container
+ * disposes it as its scope would have, so a Worker or connection it holds does not keep running. @internal
+ */
+export const REJECTED_INSTANCE: unique symbol = Symbol.for('loopsafe.rejectedInstance');
+
 const ambientKey = Symbol.for('loopsafe.ambientObserver');
 
 /**
  * The observer a container created without one gets: set by the testing helper for the length of a block, so
  * containers an app builds inside it are watched too. Read once, when a container is created. @internal
  */
-export function ambientObserver(): ResolutionObserver | undefined {
-  return (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
+export function ambientObserver(owner?: object): ResolutionObserver | undefined {
+  const observer = (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
+  if (observer === undefined && owner !== undefined) unobserved().add(new WeakRef(owner));
+  return observer;
+}
+
+const unobservedKey = Symbol.for('loopsafe.unobservedContainers');
+
+// Weak, so a container nobody disposed can still be collected; shared by every copy of loopsafe in the process.
+function unobserved(): Set<WeakRef<object>> {
+  const slot = globalThis as Record<symbol, Set<WeakRef<object>> | undefined>;
+  return (slot[unobservedKey] ??= new Set());
+}
+
+/**
+ * How many containers created without an observer (and outside a testing block) are still alive: their
+ * resolutions cannot be watched, so a leak check says so. @internal
+ */
+export function countUnobserved(): number {
+  let live = 0;
+  for (const ref of unobserved()) {
+    const container = ref.deref() as { disposed?: boolean } | undefined;
+    if (container === undefined || container.disposed === true) unobserved().delete(ref);
+    else live++;
+  }
+  return live;
 }
 
 /** Set (or clear, with `undefined`) the ambient observer; returns the previous one. @internal */

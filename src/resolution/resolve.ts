@@ -3,7 +3,7 @@ import {
   DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError, SuppliedValueMissingError,
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
-import { OBSERVER_VERDICT, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
@@ -234,7 +234,7 @@ function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTra
     throw failed(plan, error);
   }
   // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
-  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), timer);
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), timer, trail);
   track(plan, site, result);
   return result;
 }
@@ -299,7 +299,9 @@ function invoke(plan: Plan, a: unknown[]): unknown {
  * disposing the owner waits for it; an instance that arrives after the timeout is still tracked (or disposed at
  * once when its owner is gone), never dropped.
  */
-function settle(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
+function settle(
+  plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined, trail?: ResolutionTrail,
+): Promise<unknown> {
   const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
   const done = timed.then(
     (value) => {
@@ -307,7 +309,9 @@ function settle(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortC
       return value;
     },
     (error: unknown) => {
-      throw failed(plan, error);
+      // The observer may add what it saw during the run to an error it did not raise (a timeout).
+      const observer = trail === undefined ? undefined : site.root.observer;
+      throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
     },
   );
   ownerOf(plan, site).begin(done);
@@ -370,7 +374,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 function failed(plan: Plan, error: unknown): LoopsafeError {
   if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
   if (error instanceof DisposedError) return error;
-  if (isVerdict(plan, error)) return error;
+  if (isVerdict(plan, error)) {
+    discardRejected(plan, error);
+    return error;
+  }
   return new ProviderFailedError([plan.name], error);
 }
 
@@ -382,6 +389,15 @@ function isVerdict(plan: Plan, error: unknown): error is ResolutionPathError {
     error.path.length === 1 &&
     error.path[0] === plan.name
   );
+}
+
+/** An observer rejected an instance its factory built: dispose it as its scope would have, so nothing it runs leaks. */
+function discardRejected(plan: Plan, verdict: ResolutionPathError): void {
+  const holder = verdict as unknown as Record<symbol, unknown>;
+  const instance = holder[REJECTED_INSTANCE];
+  delete holder[REJECTED_INSTANCE]; // the error may be kept (logged, cached by a caller); the instance must not be
+  if (instance === undefined || (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance)))) return;
+  disposeNow(plan.name, instance, plan.disposer, 'rejected instance').catch(ignore);
 }
 
 /** A dependency's failure seen from `plan`: the same error, its path one provider longer. */

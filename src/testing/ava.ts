@@ -9,6 +9,8 @@ export interface AssertionContext {
   pass(message?: string): void;
   /** Fail the test with a message. */
   fail(message?: string): void;
+  /** Log a line under the test (ava's `t.log`): a pass says what it could not check. */
+  log?(...values: unknown[]): void;
 }
 
 /**
@@ -25,7 +27,16 @@ export interface AssertionContext {
  */
 export async function noThreadLeaks(t: AssertionContext, block: () => unknown, options: LeakCheckOptions = {}): Promise<LeakReport> {
   const report = await checkThreadLeaks(block, { title: t.title, ...options });
-  if (report.ok) t.pass();
-  else t.fail(formatLeakReport(report));
+  if (report.ok) {
+    // A pass is never silent about what it could not see: containers without a monitor ran unchecked.
+    const n = report.unmonitoredContainers;
+    if (n > 0) {
+      t.log?.(`loopsafe: not checked: ${n} container(s) without a thread monitor were alive during the block; ` +
+        'what they resolved ran unmonitored (createContainer({ observer: createThreadMonitor() }) makes it visible)');
+    }
+    t.pass();
+  } else {
+    t.fail(formatLeakReport(report));
+  }
   return report;
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/container.js';
 import { OverlappingCheckError, SharedProcessError, ThreadLeakError } from '../errors/testing.js';
-import { setAmbientObserver } from '../resolution/observer.js';
+import { countUnobserved, setAmbientObserver } from '../resolution/observer.js';
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { readThreadCount, readThreadNames } from '../threads/count.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
@@ -80,13 +80,19 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
   void process.stdout;
   void process.stderr;
   const offloads: OffloadFinding[] = [];
+  const earlier: OffloadFinding[] = [];
   const loopBlocks: LoopBlockFinding[] = [];
-  const sink: FindingSink = { offload: (f) => offloads.push(f), loopBlock: (f) => loopBlocks.push(f) };
+  let blockEpoch = Infinity;
+  // Work done in the block by something a factory created before it (a singleton's server) is not the block's.
+  const sink: FindingSink = {
+    offload: (f, epoch) => (epoch < blockEpoch ? earlier : offloads).push(f),
+    loopBlock: (f) => loopBlocks.push(f),
+  };
   const handles = new HandleTracker();
   const workers = new WorkerTracker();
   const namesBefore = readThreadNames();
   const before = readThreadCount();
-  addSink(sink);
+  blockEpoch = addSink(sink);
   acquireAttribution();
   const previous = setAmbientObserver(createThreadMonitor({ mode: 'off' }));
   handles.start();
@@ -115,6 +121,7 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
     const open = handles.open();
     const threads = before === undefined || after === undefined ? undefined : { before, after, added: added(namesBefore, readThreadNames()) };
     const workerFindings = workers.findings();
+    const unmonitored = countUnobserved();
     const ok =
       offloads.length === 0 &&
       open.refed.length === 0 &&
@@ -126,11 +133,13 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
       ok,
       threads,
       offloads,
+      earlierOffloads: earlier,
       workers: workerFindings,
       handles: failOnUnref ? [...open.refed, ...open.unrefed] : open.refed,
       unrefHandles: failOnUnref ? [] : open.unrefed,
       loopBlocks,
-      notChecked: notChecked(before),
+      notChecked: notChecked(before, unmonitored),
+      unmonitoredContainers: unmonitored,
       settledMs,
       environment: { node: process.version, platform: process.platform, threadNames: namesBefore !== undefined },
     };
@@ -154,9 +163,12 @@ function added(before: string[] | undefined, after: string[] | undefined): strin
   return extra;
 }
 
-function notChecked(before: number | undefined): string[] {
+function notChecked(before: number | undefined, unobserved: number): string[] {
   const list = [
-    'resolutions of containers created before the block without a thread monitor (createContainer({ observer: createThreadMonitor() }) makes them visible)',
+    unobserved === 0
+      ? 'resolutions of containers created before the block without a thread monitor (none was alive)'
+      : `resolutions of ${unobserved} container(s) created before the block without a thread monitor, alive during it ` +
+        '(createContainer({ observer: createThreadMonitor() }) makes them visible)',
     'thread-pool work started by test code outside any resolution (allowed)',
     'threads and handles that existed before the block',
   ];

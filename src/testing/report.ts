@@ -1,6 +1,6 @@
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
 import { formatSite } from '../threads/site.js';
-import { FIX_HINT } from '../threads/work.js';
+import { FIX_HINT, libraryHint, packageOf } from '../threads/work.js';
 import type { HandleFinding } from './handles.js';
 import type { WorkerFinding } from './workers.js';
 
@@ -14,6 +14,11 @@ export interface LeakReport {
   readonly threads: ThreadCounts | undefined;
   /** Thread-pool work and Workers attributed to a provider's factory. Any entry fails the check. */
   readonly offloads: readonly OffloadFinding[];
+  /**
+   * Work done during the block by resources that factories created before it (a singleton's server answering a
+   * request, an interval): they carry their factory's async context, but did not start in the block. Listed only.
+   */
+  readonly earlierOffloads: readonly OffloadFinding[];
   /** Every Worker started in the block. One still running, or started by a factory, fails the check. */
   readonly workers: readonly WorkerFinding[];
   /** Handles the block opened that are still open and keep the process alive. Any entry fails the check. */
@@ -22,6 +27,11 @@ export interface LeakReport {
   readonly unrefHandles: readonly HandleFinding[];
   /** Factories over a monitor's loop-block budget. Listed only. */
   readonly loopBlocks: readonly LoopBlockFinding[];
+  /**
+   * Containers created before the block without a thread monitor, still alive at its end: whatever they resolved
+   * during the block was not checked (the ava sugar logs it on a pass).
+   */
+  readonly unmonitoredContainers: number;
   /** What the check could not see, so that silence is never ambiguous. */
   readonly notChecked: readonly string[];
   /** How long the check waited after the block for threads and handles to finish closing, in ms. */
@@ -60,8 +70,8 @@ export function formatLeakReport(report: LeakReport): string {
     const added = t.added !== undefined && t.added.length > 0 ? `; new: ${t.added.join(', ')}` : '';
     lines.push(`  OS threads: ${t.before} before, ${t.after} after${t.after > t.before ? ` (+${t.after - t.before}${added})` : ''}`);
   }
-  section(lines, 'Thread-pool work and Workers started by a factory', report.offloads.map((o) =>
-    `${o.kind} (${o.type}) in ${where(o.path)} ${formatSite(o.site)}${o.phase === 'after' ? ', after the factory settled' : ''}`));
+  section(lines, 'Thread-pool work and Workers started by a factory', report.offloads.map(offloadLine));
+  section(lines, 'Done during the block by resources created before it (not failing)', report.earlierOffloads.map(offloadLine));
   const workers = report.workers.filter((w) => !w.exited || w.path !== undefined);
   section(lines, 'Worker threads', workers.map((w) =>
     `Worker #${w.threadId} ${w.exited ? 'started and exited' : 'still running'} in ${where(w.path)} ${formatSite(w.site)}`));
@@ -69,7 +79,10 @@ export function formatLeakReport(report: LeakReport): string {
   section(lines, "Unref'd handles still open (not failing)", report.unrefHandles.map((h) => `${h.type} opened in ${where(h.path)} ${formatSite(h.site)}`));
   section(lines, 'Loop blocks (not failing)', report.loopBlocks.map((b) => `${where(b.path)} held the loop ${b.ms.toFixed(1)} ms (budget ${b.budgetMs} ms)`));
   const fixes = new Set<string>();
-  for (const o of report.offloads) fixes.add(`${o.kind}: ${FIX_HINT[o.kind]}`);
+  for (const o of report.offloads) {
+    const pkg = packageOf(o.site?.library);
+    fixes.add(`${o.kind}: ${pkg === undefined ? FIX_HINT[o.kind] : libraryHint(pkg)}`);
+  }
   if (workers.some((w) => !w.exited)) fixes.add('workers: await worker.terminate() (or let it exit) before the block ends');
   if (report.handles.length > 0) fixes.add('handles: close what the block opened before it ends (clearInterval, server.close(), await app.close(), await container.dispose())');
   if (t !== undefined && t.after > t.before && workers.length === 0) fixes.add('threads: something started native threads; see the new thread names above');
@@ -78,6 +91,13 @@ export function formatLeakReport(report: LeakReport): string {
   const env = report.environment;
   lines.push(`  Environment: Node ${env.node} on ${env.platform}; thread names ${env.threadNames ? 'available' : 'unavailable'}; settled in ${report.settledMs} ms`);
   return lines.join('\n');
+}
+
+function offloadLine(o: OffloadFinding): string {
+  const pkg = packageOf(o.site?.library);
+  const inPkg = pkg === undefined ? '' : ` inside ${pkg}`;
+  if (o.phase === 'after') return `${o.kind} (${o.type})${inPkg} by a ${o.by ?? 'callback'} created by the factory of ${where(o.path)}, after it settled, ${formatSite(o.site)}`;
+  return `${o.kind} (${o.type})${inPkg} in ${where(o.path)} ${formatSite(o.site)}`;
 }
 
 function section(lines: string[], title: string, items: string[], collapse = true): void {

@@ -1,9 +1,10 @@
-import { createHook, executionAsyncResource } from 'node:async_hooks';
+import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { runStorage, type FactoryRun } from './context.js';
+import { readThreadCount } from './count.js';
 import type { OffloadFinding } from './findings.js';
 import { captureSite, type SourceSite } from './site.js';
-import { POOL_WORK, type WorkKind } from './work.js';
+import { ON_LOOP, POOL_WORK, STARTS_POOL, type WorkKind } from './work.js';
 
 /** A pool job started inside a factory run, waiting for its `before` callback to prove it ran on the pool. */
 interface PendingJob {
@@ -12,12 +13,18 @@ interface PendingJob {
   readonly kind: WorkKind;
   readonly site: SourceSite | undefined;
   readonly phase: 'during' | 'after';
+  readonly by: string | undefined;
+  /** OS threads when the job started, read only while the pool may still be cold. */
+  readonly threads: number | undefined;
 }
 
 // Keyed by the resource object, so jobs whose `before` never fires (sync crypto and zlib) are simply collected.
 const pending = new WeakMap<object, PendingJob>();
 let users = 0;
 let waiting = 0;
+// The pool starts all its threads on its first job. Until a job has come back, a job's thread count is read before
+// and after, so a finding can say "started the pool: 4 new OS threads" rather than "used the warm pool".
+let poolWarm = false;
 
 // The `before` hook runs for every callback in the process (sockets, ticks, timers), which is most of the cost of
 // a hook. It is enabled only while a pool job started by a factory waits for its result: in an app whose factories
@@ -28,12 +35,22 @@ const initHook = createHook({
   // Promises are never pool work; Node 24 skips them entirely.
   trackPromises: false,
   init(_asyncId, type, _triggerAsyncId, resource) {
-    const kind = POOL_WORK[type];
-    if (kind === undefined) return;
+    if (ON_LOOP[type] === true) return;
     const run = runStorage.getStore();
     if (run === undefined) return;
+    // A JavaScript AsyncResource (any type name) runs its callbacks on the loop; an addon's async work is a plain
+    // object or its own class.
+    if (resource instanceof AsyncResource) return;
+    const kind = POOL_WORK[type] ?? 'native';
     const site = run.captureStacks ? captureSite() : undefined;
-    pending.set(resource, { run, type, kind, site, phase: run.settled ? 'after' : 'during' });
+    const phase = run.settled ? 'after' : 'during';
+    const by = phase === 'after' ? laterBy() : undefined;
+    if (STARTS_POOL[type] === true) {
+      run.owner.offload(run, { kind, type, path: run.path, site, phase, by, newThreads: undefined });
+      return;
+    }
+    const threads = poolWarm ? undefined : readThreadCount();
+    pending.set(resource, { run, type, kind, site, phase, by, threads });
     collected.register(resource, undefined, resource);
     if (waiting++ === 0) beforeHook.enable();
   },
@@ -48,8 +65,16 @@ const beforeHook = createHook({
     pending.delete(resource);
     collected.unregister(resource);
     settleOne();
+    let newThreads = 0;
+    if (job.threads !== undefined) {
+      const now = readThreadCount();
+      newThreads = now === undefined ? 0 : Math.max(0, now - job.threads);
+    }
+    poolWarm = true;
     const { run } = job;
-    run.owner.offload(run, { kind: job.kind, type: job.type, path: run.path, site: job.site, phase: job.phase });
+    run.owner.offload(run, {
+      kind: job.kind, type: job.type, path: run.path, site: job.site, phase: job.phase, by: job.by, newThreads,
+    });
   },
 });
 
@@ -57,16 +82,29 @@ function settleOne(): void {
   if (waiting > 0 && --waiting === 0) beforeHook.disable();
 }
 
+/**
+ * What is running now, when work starts after its factory settled: a timer, a server's request or a socket the
+ * factory created carries its async context forever, so the work is theirs, not the factory's.
+ */
+function laterBy(): string {
+  const current = executionAsyncResource() as { constructor?: { name?: string } } | undefined;
+  const name = current?.constructor?.name;
+  return name === undefined || name === 'Object' ? 'a callback' : name;
+}
+
 /** Workers are invisible to handle lists; the `worker_threads` channel publishes in the creator's async context. */
 function onWorker(): void {
   const run = runStorage.getStore();
   if (run === undefined) return;
+  const phase = run.settled ? 'after' : 'during';
   const finding: OffloadFinding = {
     kind: 'worker',
     type: 'Worker',
     path: run.path,
     site: run.captureStacks ? captureSite() : undefined,
-    phase: run.settled ? 'after' : 'during',
+    phase,
+    by: phase === 'after' ? laterBy() : undefined,
+    newThreads: 1,
   };
   run.owner.offload(run, finding);
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolutionTrail } from '../resolution/observer.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+import { epoch } from './sinks.js';
 
 /** Who hears about one factory run's findings. @internal */
 export interface RunOwner {
@@ -16,6 +17,8 @@ export class FactoryRun {
   /** Findings noticed while the factory was running, for throw mode. */
   offloads: OffloadFinding[] | undefined;
   loopBlock: LoopBlockFinding | undefined;
+  /** The leak-check block the run started in, so a block counts only what started inside it. */
+  readonly epoch = epoch;
   #path: readonly string[] | undefined;
 
   constructor(

@@ -3,7 +3,7 @@ import type { WorkKind } from './work.js';
 
 /** Work a provider's factory put on the libuv thread pool, or a Worker thread it started. */
 export interface OffloadFinding {
-  /** What kind of work: `fs`, `dns`, `crypto`, `zlib` or `worker`. */
+  /** What kind of work: `fs`, `dns`, `crypto`, `zlib`, `worker` or `native` (a native addon's async work). */
   readonly kind: WorkKind;
   /** The `async_hooks` resource type, for example `FSREQPROMISE` or `GETADDRINFOREQWRAP`; `Worker` for threads. */
   readonly type: string;
@@ -16,6 +16,17 @@ export interface OffloadFinding {
    * factory's async context (a timer or server it left behind); reported, never thrown.
    */
   readonly phase: 'during' | 'after';
+  /**
+   * For `after`: what did the work, a resource the factory created (directly or not) that keeps its async context:
+   * `Timeout` for an interval, `HTTPParser` or `Socket` for a server's requests, `a callback` when unknown.
+   */
+  readonly by: string | undefined;
+  /**
+   * OS threads this work started: `0` when it used the warm pool, the pool's size when it started the pool (its
+   * first job in the process), `1` for a Worker. `undefined` where it is not known (threads not countable, or
+   * `fs.watchFile`, which is counted when it starts).
+   */
+  readonly newThreads: number | undefined;
 }
 
 /** A factory whose synchronous part held the event loop longer than the budget. */

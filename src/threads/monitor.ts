@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/container.js';
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
-import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
+import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { overBudget, startWatch } from './block-clock.js';
@@ -10,7 +10,9 @@ import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { registerSwitchable, sinks } from './sinks.js';
+import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
+import { packageOf, type WorkKind } from './work.js';
 
 /**
  * What the monitor does when a factory offloads work or blocks the loop.
@@ -53,6 +55,34 @@ export interface ThreadMonitorOptions {
    * (by `kind`), `loopsafe_loop_blocks_total` and `loopsafe_resolutions_total`. Needs the `prom-client` package.
    */
   metrics?: MetricsRegistry;
+  /**
+   * Work that is allowed: neither thrown nor warned (still counted, and published on the offload channel), while
+   * everything else still fails in mode `throw`. A rule matches the factory that did the work by its provider's
+   * name, and the kinds of work it may do; a rule without `provider` applies to every factory, one without `kind`
+   * to every kind. Leak checks (`loopsafe/testing`) keep reporting allowed work.
+   *
+   * ```ts
+   * createThreadMonitor({ mode: 'throw', allow: [{ provider: 'Db', kind: 'dns' }] }); // Db connects by host name
+   * ```
+   * @default []
+   */
+  allow?: readonly AllowRule[];
+  /**
+   * Also attribute pool and Worker work that a Fastify route's own hooks and handler do (not through a factory) to
+   * the route, `GET /work`, reported as a warning in modes `warn` and `throw` (a request cannot be failed after the
+   * fact). Needs the loopsafe Fastify plugin (`createApp()` registers it). Opt-in: it costs one
+   * `AsyncLocalStorage` frame per request. Ignored in mode `off`.
+   * @default false
+   */
+  routes?: boolean;
+}
+
+/** One rule of {@link ThreadMonitorOptions.allow}. */
+export interface AllowRule {
+  /** The provider whose factory may do the work (its display name, as in error paths). Every provider when omitted. */
+  readonly provider?: string;
+  /** The kinds of work allowed. Every kind when omitted. */
+  readonly kind?: WorkKind | readonly WorkKind[];
 }
 
 /** A thread monitor: pass it as `createContainer({ observer })`. One monitor can watch several containers. */
@@ -75,6 +105,8 @@ export interface ThreadMonitorStats {
   readonly offloads: number;
   /** Factories over the loop-block budget. */
   readonly loopBlocks: number;
+  /** Pool jobs and Workers an `allow` rule let through (included in `offloads`). */
+  readonly allowed: number;
   /** OS threads at the latest sample. */
   readonly threads: number | undefined;
   /** The highest sampled thread count. */
@@ -106,7 +138,51 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
   if (typeof captureStacks !== 'boolean') {
     throw new InvalidOptionError('createThreadMonitor', 'captureStacks', 'a boolean', captureStacks);
   }
-  return new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics);
+  const allow = options.allow ?? [];
+  if (!Array.isArray(allow) || !allow.every(isRule)) {
+    throw new InvalidOptionError('createThreadMonitor', 'allow', `an array of { provider?: string, kind?: ${KINDS.join(' | ')} | array of them }`, allow);
+  }
+  const routes = options.routes ?? false;
+  if (typeof routes !== 'boolean') throw new InvalidOptionError('createThreadMonitor', 'routes', 'a boolean', routes);
+  const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow);
+  if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
+  return monitor;
+}
+
+const KINDS: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
+
+function isRule(rule: unknown): rule is AllowRule {
+  if (typeof rule !== 'object' || rule === null) return false;
+  const { provider, kind } = rule as { provider?: unknown; kind?: unknown };
+  const kinds: unknown[] = kind === undefined ? [] : Array.isArray(kind) ? kind : [kind];
+  return (provider === undefined || typeof provider === 'string') && kinds.every((k) => KINDS.includes(k as WorkKind));
+}
+
+function allows(rules: readonly AllowRule[], finding: OffloadFinding): boolean {
+  const provider = finding.path[finding.path.length - 1];
+  return rules.some((r) =>
+    (r.provider === undefined || r.provider === provider) &&
+    (r.kind === undefined || (typeof r.kind === 'string' ? r.kind === finding.kind : r.kind.includes(finding.kind))));
+}
+
+/** The one-line warning for offloaded work: the route and provider path, who did it, where, and its thread cost. */
+function offloadWarning(finding: OffloadFinding): string {
+  const path = finding.path.join(' -> ');
+  const name = finding.path[finding.path.length - 1] ?? '?';
+  const what = `${finding.kind} work (${finding.type}${threadsText(finding)})`;
+  const pkg = packageOf(finding.site?.library);
+  const inPkg = pkg === undefined ? '' : ` inside the package ${pkg}`;
+  if (finding.phase === 'after') {
+    return `${path}: ${finding.by ?? 'a callback'} created by the factory of ${name} put ${what} off the event loop${inPkg} ` +
+      `${formatSite(finding.site)}, after the factory had settled: the work is that resource's, not the resolution's.`;
+  }
+  return `${path}: the factory of ${name} put ${what} off the event loop${inPkg} ${formatSite(finding.site)}.`;
+}
+
+function threadsText(finding: OffloadFinding): string {
+  if (finding.kind === 'worker') return ', a new Worker thread';
+  if (finding.newThreads === undefined) return '';
+  return finding.newThreads > 0 ? `, started the pool: ${finding.newThreads} new OS threads` : ', on the warm pool';
 }
 
 class Monitor implements ThreadMonitor, RunOwner {
@@ -129,10 +205,16 @@ class Monitor implements ThreadMonitor, RunOwner {
   #resolutions = 0;
   #offloads = 0;
   #loopBlocks = 0;
+  #allowed = 0;
   #closed = false;
+  readonly #allow: readonly AllowRule[];
+  /** Throw mode: each factory run by its trail, so a timeout can carry what the run did (see `runFailed`). */
+  readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
 
-  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined) {
+  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[]) {
     this.mode = mode;
+    this.#allow = allow;
+    this.#runs = mode === 'throw' ? new WeakMap() : undefined;
     this.#attributing = mode !== 'off';
     this.#live = this.#attributing;
     this.#budget = budget;
@@ -144,18 +226,29 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (this.#attributing) acquireAttribution();
   }
 
+  /** Hears route runs' findings: always warned, since the request cannot be failed after the fact. @internal */
+  readonly routeOwner: RunOwner = {
+    offload: (run, finding) => {
+      if (!this.#count(run, finding) || this.mode === 'off') return;
+      const what = `${finding.kind} work (${finding.type}${threadsText(finding)})`;
+      this.#warn(`${finding.path.join('>')}|${finding.kind}|route`, ThreadOffloadError.code,
+        `${finding.path.join(' -> ')}: the route's own hooks or handler put ${what} off the event loop ${formatSite(finding.site)}.`);
+    },
+  };
+
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
     if (!this.#live && sinks.size === 0) return invoke();
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
     const watch = budget > 0 ? startWatch(budget) : undefined;
+    this.#runs?.set(trail, run);
     let result: R;
     try {
       result = runStorage.run(run, invoke);
     } catch (error) {
       run.settled = true;
-      throw error;
+      throw this.#withEvidence(run, error);
     }
     if (watch !== undefined) {
       const over = overBudget(watch, budget);
@@ -163,36 +256,55 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (!isThenable(result)) {
       run.settled = true;
-      this.#verdict(run);
+      this.#verdict(run, result);
       return result;
     }
     return Promise.resolve(result).then(
       (value: unknown) => {
         run.settled = true;
-        this.#verdict(run);
+        this.#verdict(run, value);
         return value;
       },
       (error: unknown) => {
         run.settled = true;
-        throw error;
+        throw this.#withEvidence(run, error);
       },
     ) as R;
   }
 
+  /**
+   * The resolver gave up on a run (its timeout): in mode `throw` the run's findings become the error, with the
+   * timeout as its cause, and work the abandoned factory starts from now on is reported like work after settling.
+   */
+  runFailed(trail: ResolutionTrail, error: unknown): unknown {
+    const run = this.#runs?.get(trail);
+    if (run === undefined || run.settled) return error;
+    run.settled = true;
+    return this.#withEvidence(run, error);
+  }
+
   /** @internal */
   offload(run: FactoryRun, finding: OffloadFinding): void {
-    this.#offloads++;
-    this.#metrics?.offload(finding.kind);
-    if (offloadChannel.hasSubscribers) offloadChannel.publish(finding);
-    for (const sink of sinks) sink.offload(finding);
-    if (this.#closed) return;
+    if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled) {
       (run.offloads ??= []).push(finding);
     } else if (this.mode !== 'off') {
-      this.#warn(`${finding.path.join('>')}|${finding.kind}`, ThreadOffloadError.code,
-        `${finding.path.join(' -> ')}: the factory of ${finding.path[finding.path.length - 1] ?? '?'} put ${finding.kind} work ` +
-        `(${finding.type}) off the event loop ${formatSite(finding.site)}${finding.phase === 'after' ? ', after it had settled' : ''}.`);
+      this.#warn(`${finding.path.join('>')}|${finding.kind}|${finding.phase}`, ThreadOffloadError.code, offloadWarning(finding));
     }
+  }
+
+  /** Count and publish a finding; false when nothing more is to be done (closed monitor, allowed work). */
+  #count(run: FactoryRun, finding: OffloadFinding): boolean {
+    this.#offloads++;
+    this.#metrics?.offload(finding.kind);
+    if (offloadChannel.hasSubscribers) offloadChannel.publish(finding);
+    for (const sink of sinks) sink.offload(finding, run.epoch);
+    if (this.#closed) return false;
+    if (this.#allow.length > 0 && allows(this.#allow, finding)) {
+      this.#allowed++;
+      return false;
+    }
+    return true;
   }
 
   stats(): ThreadMonitorStats {
@@ -201,6 +313,7 @@ class Monitor implements ThreadMonitor, RunOwner {
       resolutions: this.#resolutions,
       offloads: this.#offloads,
       loopBlocks: this.#loopBlocks,
+      allowed: this.#allowed,
       threads: sample?.count,
       maxThreads: this.#sampler?.max,
     };
@@ -228,12 +341,31 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
   }
 
-  /** In mode `throw`, fail the run if it offloaded or blocked while it ran. */
-  #verdict(run: FactoryRun): void {
+  /**
+   * In mode `throw`, fail the run if it offloaded or blocked while it ran. The verdict carries the instance the
+   * factory built, so the container disposes it (a Worker it started is terminated) instead of dropping it.
+   */
+  #verdict(run: FactoryRun, instance: unknown): void {
     if (this.mode !== 'throw' || this.#closed) return;
     const name = [run.trail.name];
-    if (run.offloads !== undefined) throw new ThreadOffloadError(name, run.offloads);
-    if (run.loopBlock !== undefined) throw new LoopBlockedError(name, run.loopBlock);
+    let verdict: ThreadOffloadError | LoopBlockedError | undefined;
+    if (run.offloads !== undefined) verdict = new ThreadOffloadError(name, run.offloads);
+    else if (run.loopBlock !== undefined) verdict = new LoopBlockedError(name, run.loopBlock);
+    if (verdict === undefined) return;
+    if (instance !== undefined) Object.defineProperty(verdict, REJECTED_INSTANCE, { value: instance, configurable: true });
+    throw verdict;
+  }
+
+  /**
+   * A run that ends in an error (its own failure, a timeout) after it offloaded: in mode `throw` the offload is the
+   * verdict and the failure its cause, so the evidence travels with whatever ended the resolution.
+   */
+  #withEvidence(run: FactoryRun, error: unknown): unknown {
+    if (this.mode !== 'throw' || this.#closed) return error;
+    const name = [run.trail.name];
+    if (run.offloads !== undefined) return new ThreadOffloadError(name, run.offloads, { cause: error });
+    if (run.loopBlock !== undefined) return new LoopBlockedError(name, run.loopBlock, { cause: error });
+    return error;
   }
 
   /** One warning per provider path and kind of work, however often the factory runs. */

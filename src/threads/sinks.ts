@@ -2,7 +2,8 @@ import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 
 /** Something that hears every monitor's findings for a while: a `loopsafe/testing` block. @internal */
 export interface FindingSink {
-  offload(finding: OffloadFinding): void;
+  /** `epoch`: the block the factory run started in (see {@link epoch}). */
+  offload(finding: OffloadFinding, epoch: number): void;
   loopBlock(finding: LoopBlockFinding): void;
 }
 
@@ -26,10 +27,18 @@ export function registerSwitchable(monitor: Switchable): void {
   monitor.active = sinks.size !== 0;
 }
 
+/**
+ * Bumped when a leak-check block starts. A factory run records it, so work done during a block by a resource a
+ * factory created before it (a singleton's server, an interval) is told apart from the block's own. @internal
+ */
+export let epoch = 0;
+
 /** Start hearing findings; every monitor in mode `off` turns on until the last sink leaves. @internal */
-export function addSink(sink: FindingSink): void {
+export function addSink(sink: FindingSink): number {
   sinks.add(sink);
+  epoch++;
   setAll(true);
+  return epoch;
 }
 
 /** @internal */

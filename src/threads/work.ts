@@ -1,12 +1,18 @@
-/** What kind of off-loop work an async resource stands for. */
-export type WorkKind = 'fs' | 'dns' | 'crypto' | 'zlib' | 'worker';
+/**
+ * What kind of off-loop work an async resource stands for. `native`: an async resource of a type Node does not
+ * define (a native addon's N-API async work, such as `bcrypt:CompareAsyncWorker` or `argon2:HashWorker`), whose
+ * callback came back: addons run such work on the libuv pool.
+ */
+export type WorkKind = 'fs' | 'dns' | 'crypto' | 'zlib' | 'worker' | 'native';
+
+const table = <T>(entries: Record<string, T>): Readonly<Record<string, T>> => Object.assign(Object.create(null) as object, entries);
 
 /**
  * libuv thread-pool jobs by `async_hooks` resource type. A resource of one of these types counts as pool work only
  * once its `before` callback fires: sync `randomBytes`, `randomUUID` and `gzipSync` create the same types without
  * touching the pool. @internal
  */
-export const POOL_WORK: Readonly<Record<string, WorkKind>> = Object.assign(Object.create(null) as object, {
+export const POOL_WORK: Readonly<Record<string, WorkKind>> = table<WorkKind>({
   FSREQCALLBACK: 'fs',
   FSREQPROMISE: 'fs',
   FILEHANDLECLOSEREQ: 'fs',
@@ -28,7 +34,29 @@ export const POOL_WORK: Readonly<Record<string, WorkKind>> = Object.assign(Objec
   DERIVEBITSREQUEST: 'crypto',
   SIGNREQUEST: 'crypto',
   VERIFYREQUEST: 'crypto',
-} satisfies Record<string, WorkKind>);
+});
+
+/**
+ * Pool work that counts when it starts, because its callback may never come: `fs.watchFile` polls `stat` on the
+ * pool every interval but calls back only when the file changes. @internal
+ */
+export const STARTS_POOL: Readonly<Record<string, true>> = table<true>({ STATWATCHER: true });
+
+/**
+ * Resource types Node defines that stay on the event loop (sockets, timers, handles, parsers, ports) or are
+ * reported another way (`WORKER`, from the `worker_threads` channel). Any other type whose callback comes back is
+ * a native addon's work and is reported as `native`: a fixed table of pool types cannot know an addon's names.
+ * JavaScript `AsyncResource`s (any type name) are told apart by class. @internal
+ */
+export const ON_LOOP: Readonly<Record<string, true>> = table<true>(Object.fromEntries([
+  'PROMISE', 'Timeout', 'Immediate', 'TickObject', 'Microtask', 'DIRHANDLE', 'DNSCHANNEL', 'QUERYWRAP', 'ELDHISTOGRAM',
+  'FILEHANDLE', 'BLOBREADER', 'FSEVENTWRAP', 'HEAPSNAPSHOT', 'HTTP2SESSION', 'HTTP2STREAM', 'HTTP2PING',
+  'HTTP2SETTINGS', 'HTTPINCOMINGMESSAGE', 'HTTPCLIENTREQUEST', 'HTTPPARSER', 'JSSTREAM', 'JSUDPWRAP', 'MESSAGEPORT',
+  'PIPECONNECTWRAP', 'PIPESERVERWRAP', 'PIPEWRAP', 'PROCESSWRAP', 'SHUTDOWNWRAP', 'SIGNALWRAP', 'STREAMPIPE',
+  'TCPCONNECTWRAP', 'TCPSERVERWRAP', 'TCPWRAP', 'TTYWRAP', 'UDPSENDWRAP', 'UDPWRAP', 'SIGINTWATCHDOG', 'WORKER',
+  'WORKERHEAPSNAPSHOT', 'WRITEWRAP', 'TLSWRAP', 'INSPECTORJSBINDING', 'LOCKS', 'QUIC_ENDPOINT', 'QUIC_LOGSTREAM',
+  'QUIC_PACKET', 'QUIC_SESSION', 'QUIC_STREAM', 'QUIC_UDP', 'NONE',
+].map((type) => [type, true] as const)));
 
 /** One fix hint per kind of work, for error messages and reports. @internal */
 export const FIX_HINT: Readonly<Record<WorkKind, string>> = {
@@ -37,4 +65,24 @@ export const FIX_HINT: Readonly<Record<WorkKind, string>> = {
   crypto: 'derive keys before boot, or use the sync API where the input is small (randomBytes(n), randomUUID())',
   zlib: 'compress outside the factory, or use the sync API for small inputs (gzipSync)',
   worker: 'start workers outside resolution (at boot, from a lifecycle hook) and inject a handle to them',
+  native: "call the addon's async API outside resolution (in the method that needs it, not in the factory), or allow it for this provider with the monitor's `allow` policy",
 };
+
+/**
+ * The fix when the work started inside a dependency: the user cannot move a library's own file read, but can
+ * configure it, build it at boot under an `allow` rule, or call it outside the factory. @internal
+ */
+export function libraryHint(pkg: string): string {
+  return `the work starts inside the package ${pkg}: look for an option of ${pkg} that turns it off, use ${pkg} ` +
+    'outside resolution (at boot, or in the method that needs it) and inject the result, or allow it for this provider ' +
+    "with the monitor's `allow` policy";
+}
+
+/** The npm package a `node_modules` frame belongs to (`ioredis`, `@scope/name`). @internal */
+export function packageOf(frame: string | undefined): string | undefined {
+  if (frame === undefined) return undefined;
+  const at = frame.lastIndexOf('/node_modules/');
+  if (at === -1) return undefined;
+  const [first, second] = frame.slice(at + 14).split('/');
+  return first?.startsWith('@') === true && second !== undefined ? `${first}/${second}` : first;
+}

@@ -15,6 +15,9 @@ async function open(t: ExecutionContext, backend: Backend, options: CacheOptions
   if (backend === 'redis') {
     extra.redis = { url: await redisUrl };
     extra.prefix = `t${++prefixes}:`;
+    // A loaded machine can take longer than the 500 ms default to answer; a timed-out read would bypass the cache
+    // and run a loader twice. Outages are tested in redis-outage.test.ts.
+    extra.timeout = 5_000;
   }
   const cache = createCache({ backend, ...extra, ...options });
   t.teardown(() => cache.close());
@@ -132,12 +135,35 @@ for (const backend of ['memory', 'redis'] as const) {
 test('bad options are refused when the cache is created, not at the first operation', (t) => {
   const bad: CacheOptions[] = [
     { backend: 'memcached' as 'memory' }, { ttl: -1 }, { timeout: 0 }, { lockTtl: 1.5 }, { onUnavailable: 'retry' as 'fail' },
+    { maxEntries: 0 }, { maxEntries: 2.5 }, { maxEntries: Infinity }, { backend: 'redis', redis: { cluster: [] } },
+    { backend: 'redis', redis: { cluster: ['127.0.0.1:7000'] } }, { backend: 'redis', prefix: '{app}:', redis: { cluster: ['redis://127.0.0.1:7000'] } },
     { serializer: {} as never }, { backend: 'redis', redis: { url: 'http://127.0.0.1' } },
   ];
   for (const options of bad) {
     t.throws(() => createCache(options), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
     t.throws(() => provideCache(options), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
   }
+});
+
+test('memory: past maxEntries, writing evicts the least recently used entry; a read counts as a use', async (t) => {
+  const cache = await open(t, 'memory', { maxEntries: 3 });
+  await cache.set('a', 1);
+  await cache.set('b', 2);
+  await cache.set('c', 3);
+  t.is(await cache.get('a'), 1);
+  await cache.set('d', 4);
+  t.is(await cache.get('b'), undefined, 'b was the least recently used');
+  t.deepEqual(await Promise.all(['a', 'c', 'd'].map((k) => cache.get(k))), [1, 3, 4]);
+  t.is(await cache.getOrLoad('e', () => 5), 5);
+  t.is(await cache.get('a'), undefined, 'a loaded entry counts as a write too');
+});
+
+test('memory: the default bound is 10,000 entries', async (t) => {
+  const cache = await open(t, 'memory');
+  for (let i = 0; i <= 10_000; i++) await cache.set(`k${i}`, i);
+  t.is(await cache.get('k0'), undefined);
+  t.is(await cache.get('k1'), 1);
+  t.is(await cache.get('k10000'), 10_000);
 });
 
 test('redis: a value written through one client is read through another with the same prefix, not another prefix', async (t) => {

@@ -9,8 +9,23 @@ async function setup(t: ExecutionContext, options: CacheOptions = {}): Promise<{
   const redis = await startRedis(t);
   const cache = createCache({ backend: 'redis', redis: { url: redis.url }, timeout: 200, ...options });
   t.teardown(() => cache.close());
-  await cache.ready();
+  await connected(cache);
   return { redis, cache };
+}
+
+/**
+ * Wait until the first connection is up. `ready()` gives up after the short `timeout` these tests use, while the
+ * client keeps connecting; a loaded machine can take longer than that to connect the first time.
+ */
+async function connected(cache: Cache): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await cache.ready();
+    } catch (error) {
+      if (i > 100) throw error;
+      await sleep(50);
+    }
+  }
 }
 
 /** Settles, or fails the test: an operation that hangs is the bug these tests exist for. */
@@ -88,10 +103,12 @@ test('a frozen Redis (connection open, no answers) times operations out instead 
 });
 
 test('every write acknowledged while Redis is up is readable afterwards, including under concurrency', async (t) => {
-  const { redis, cache } = await setup(t);
+  // Redis stays up here: the deadline only has to survive a loaded machine.
+  const { redis, cache } = await setup(t, { timeout: 5_000 });
   const keys = Array.from({ length: 300 }, (_, i) => `acked:${i}`);
   await Promise.all(keys.map((k, i) => cache.set(k, { i })));
-  const reader = createCache({ backend: 'redis', redis: { url: redis.url } });
+  // A generous deadline: on a loaded machine a timed-out read would be a bypassed miss, not a lost write.
+  const reader = createCache({ backend: 'redis', redis: { url: redis.url }, timeout: 5_000 });
   t.teardown(() => reader.close());
   const values = await Promise.all(keys.map((k) => reader.get<{ i: number }>(k)));
   t.deepEqual(values.map((v) => v?.i), keys.map((_, i) => i));
@@ -103,7 +120,7 @@ test('a process waiting for another one\'s load is released when Redis goes away
   const raw = new Redis(redis.url);
   t.teardown(() => waiter.close());
   t.teardown(() => raw.disconnect());
-  await waiter.ready();
+  await connected(waiter);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const holding = holder.getOrLoad('slow', async () => {
@@ -121,6 +138,39 @@ test('a process waiting for another one\'s load is released when Redis goes away
   t.deepEqual(await settles(t, holding), { status: 'fulfilled', value: 'holder' });
 });
 
+for (const onUnavailable of ['bypass', 'fail'] as const) {
+  test(`${onUnavailable}: a process waiting for another one's load while Redis freezes is released by the deadline, not the lock timeout`, async (t) => {
+    // A lock timeout far beyond the hang guard: a waiter that waits for the lock or for Redis to thaw hangs the test.
+    const { redis, cache: holder } = await setup(t, { lockTtl: 60_000 });
+    const waiter = createCache({ backend: 'redis', redis: { url: redis.url }, timeout: 200, lockTtl: 60_000, onUnavailable });
+    const raw = new Redis(redis.url);
+    t.teardown(() => waiter.close());
+    t.teardown(() => raw.disconnect());
+    await connected(waiter);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const holding = holder.getOrLoad('slow', async () => {
+      await gate;
+      return 'holder';
+    });
+    await until(async () => (await raw.exists('loopsafe:__lock:slow')) === 1);
+    let runs = 0;
+    const waiting = waiter.getOrLoad('slow', () => `waiter ${++runs}`);
+    await until(async () => ((await raw.pubsub('NUMSUB', 'loopsafe:__loaded')) as [string, number])[1] === 1);
+    raw.disconnect();
+    redis.pause();
+    t.teardown(() => redis.resume());
+    const result = await settles(t, waiting);
+    if (onUnavailable === 'bypass') t.deepEqual(result, { status: 'fulfilled', value: 'waiter 1' });
+    else t.is(code(result), 'LOOPSAFE_ERR_CACHE_UNAVAILABLE');
+    t.is(runs, onUnavailable === 'bypass' ? 1 : 0);
+    redis.resume();
+    release();
+    t.deepEqual(await settles(t, holding), { status: 'fulfilled', value: 'holder' });
+    await recovered(waiter);
+    t.is(await waiter.getOrLoad('slow', () => 'late'), 'holder', 'once Redis answers again, the stored load is shared');
+  });
+}
 
 test('a container whose Redis is down at boot still boots; its cache bypasses, then works once Redis is up', async (t) => {
   const redis = await startRedis(t);

@@ -98,7 +98,7 @@ test('doctor exits 1 and names the provider path when a factory offloads work, a
   t.regex(run.stdout, /^GET \/settings\s+200\s.*fs:\d/m);
   t.regex(run.stdout, /^ {2}Settings\s.*fs:\d/m);
   t.regex(run.stdout, /^ {2}Reader\s.*\s-\s+0\s+1$/m, 'Reader itself offloaded nothing');
-  t.regex(run.stdout, /findings?:\n {2}GET \/settings: Reader -> Settings offloaded fs work \(FSREQPROMISE\)/);
+  t.regex(run.stdout, /findings?:\n {2}GET \/settings: GET \/settings -> Reader -> Settings offloaded fs work \(FSREQPROMISE\)/);
   t.regex(run.stdout, /^GET \/ok\s+200\s.*\s-\s+0$/m, 'the clean route has no finding');
   t.notRegex(run.stderr, /LoopsafeWarning|LOOPSAFE_ERR_THREAD_OFFLOAD/, 'the report, not a warning, tells');
   t.regex(await readFile(page, 'utf8'), /class="node provider request finding"/);

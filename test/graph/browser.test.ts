@@ -25,7 +25,7 @@ test('the users API graph page draws every provider and route in Chromium, findi
   const app = await createApp(usersApiOptions({ fastify: { logger: false }, shutdown: false }));
   t.teardown(() => app.close());
   const graph = app.di.graph();
-  const finding: OffloadFinding = { kind: 'fs', type: 'FSREQPROMISE', path: ['UnitOfWork', 'UserRepository'], site: undefined, phase: 'during' };
+  const finding: OffloadFinding = { kind: 'fs', type: 'FSREQPROMISE', path: ['UnitOfWork', 'UserRepository'], site: undefined, phase: 'during', by: undefined, newThreads: 0 };
   const dir = await mkdtemp(join(tmpdir(), 'loopsafe-page-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'graph.html');

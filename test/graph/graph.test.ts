@@ -75,7 +75,7 @@ test('an app built with createApp lists its routes as roots, each with every pro
   t.deepEqual(graph.edges.filter((e) => e.from === graph.routes[0]!.id).map((e) => e.toName), ['Repo']);
 });
 
-const finding: OffloadFinding = { kind: 'fs', type: 'FSREQCALLBACK', path: ['Repo', 'Db'], site: undefined, phase: 'during' };
+const finding: OffloadFinding = { kind: 'fs', type: 'FSREQCALLBACK', path: ['Repo', 'Db'], site: undefined, phase: 'during', by: undefined, newThreads: 0 };
 
 test('DOT names every provider and route, dashes optional edges, outlines providers with findings', (t) => {
   const graph = createContainer({ providers: providers() }).graph();

@@ -26,16 +26,17 @@ export interface Owner {
 
 /**
  * Start a redis-server on a free 127.0.0.1 port, with no persistence, in a temp dir; it is killed by the owner's
- * teardown. `.ci/run` installs redis-server; on a dev machine: `apt-get install redis-server`.
+ * teardown. `.ci/run` installs redis-server; on a dev machine: `apt-get install redis-server`. `args` are more
+ * redis-server options (cluster mode, for one).
  */
-export async function startRedis(t: Owner): Promise<RedisServer> {
+export async function startRedis(t: Owner, args: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'loopsafe-redis-'));
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
     const proc = spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no',
+      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     await new Promise<void>((resolve, reject) => {

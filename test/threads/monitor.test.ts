@@ -120,7 +120,7 @@ test.serial('work a factory leaves running after it settled is reported as a war
     await late;
   });
   t.deepEqual(warnings.map((w) => w.code), ['LOOPSAFE_ERR_THREAD_OFFLOAD']);
-  t.regex(warnings[0]!.message, /after it had settled/);
+  t.regex(warnings[0]!.message, /Timeout created by the factory of Config .* after the factory had settled/);
 });
 
 test.serial('a factory over the loop-block budget fails with LOOPSAFE_ERR_THREAD_LOOP_BLOCKED in mode throw', async (t) => {
