@@ -1,3 +1,13 @@
+/**
+ * The container: typed tokens, providers and lifetimes checked at boot, async-safe resolution, request scopes with
+ * awaited disposal, the thread monitor, the shared cache and the multi-worker server.
+ *
+ * ```ts
+ * import { createContainer, provide, token } from 'loopsafe';
+ * ```
+ * @packageDocumentation
+ * @module loopsafe
+ */
 export { createContainer, type Container, type ContainerOptions } from './container/container.js';
 export {
   provide, optional, lazy, type Lazy, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,
@@ -13,6 +23,7 @@ export {
   ContainerFrozenError, InvalidOptionError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError,
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
+export { UnsupportedDecoratorError } from './errors/inversify.js';
 export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type AllowRule, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
 export { countThreads } from './threads/count.js';
 export { threadChannels } from './threads/channels.js';

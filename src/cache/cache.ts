@@ -61,9 +61,15 @@ export interface RedisCacheOptions {
    * `redis://` URLs of some nodes of a Redis Cluster (any few; the client discovers the rest). When given, the cache
    * uses ioredis's `Cluster` client instead of one server at `url`. Each key's value, load lock and notification
    * stay in one hash slot (the key is wrapped in a `{hash tag}`), so single flight holds across the cluster; `prefix`
-   * must not contain braces.
+   * must not contain braces. TLS and credentials go in `options` (`tls`, `username`, `password`), which every node
+   * connection uses.
    */
   cluster?: string[];
+  /**
+   * Any other ioredis `Cluster` options (`natMap`, `dnsLookup`, `scaleReads`), used with `cluster`. loopsafe sets
+   * `enableOfflineQueue: false`, a reconnect strategy and `slotsRefreshInterval: 1000` on top.
+   */
+  clusterOptions?: Record<string, unknown>;
   /**
    * Any other ioredis constructor options (TLS, password, db); with `cluster`, the options of each node connection.
    * loopsafe sets `commandTimeout`, `enableOfflineQueue: false` and a reconnect strategy on top, so that no

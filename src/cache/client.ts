@@ -52,11 +52,9 @@ export async function createClient(o: StoreOptions): Promise<Client> {
   if (o.cluster === undefined) {
     return new ioredis.Redis(o.url, { ...node, enableOfflineQueue: false, retryStrategy: reconnect }) as unknown as Client;
   }
-  const nodes = o.cluster.map((url) => {
-    const u = new URL(url);
-    return { host: u.hostname, port: Number(u.port || 6379) };
-  });
+  const nodes = o.cluster.map((url) => new URL(url)).map((u) => ({ host: u.hostname, port: Number(u.port || 6379) }));
   return new ioredis.Cluster(nodes, {
+    ...o.clusterOptions,
     redisOptions: node,
     enableOfflineQueue: false,
     clusterRetryStrategy: reconnect,

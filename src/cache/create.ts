@@ -59,7 +59,7 @@ class SharedCache implements Cache {
 
   async set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
     this.#assertOpen('set');
-    const ttl = ttlOption(options?.ttl, this.#options.ttl);
+    const ttl = ttlOption(options, this.#options.ttl, 'cache.set');
     await this.#store.set(key, encode(this.#options.serializer, key, value), ttl);
   }
 
@@ -71,7 +71,7 @@ class SharedCache implements Cache {
   getOrLoad<T>(key: string, loader: CacheLoader<T>, options?: CacheSetOptions): Promise<T> {
     try {
       this.#assertOpen('getOrLoad');
-      const ttl = ttlOption(options?.ttl, this.#options.ttl);
+      const ttl = ttlOption(options, this.#options.ttl, 'cache.getOrLoad');
       // A hit costs the backend read and one reaction; everything else is on the miss path.
       return this.#store.get(key).then(
         (data) => {

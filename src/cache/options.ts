@@ -1,5 +1,8 @@
 import { InvalidOptionError } from '../errors/container.js';
-import type { CacheBackend, CacheOptions, CacheUnavailablePolicy } from './cache.js';
+import { anyObject, count, duration, list, oneOf, satisfies, shape, text } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import { validateOptions } from '../options/validate.js';
+import type { CacheBackend, CacheOptions, CacheSetOptions, CacheUnavailablePolicy, RedisCacheOptions } from './cache.js';
 import { jsonSerializer, type CacheSerializer } from './serialize.js';
 import type { StoreOptions } from './store.js';
 
@@ -12,58 +15,62 @@ export interface ResolvedCacheOptions extends StoreOptions {
   readonly serializer: CacheSerializer;
 }
 
-const WHERE = 'createCache';
+// A TTL is an expiry time stored with the entry, not a timer, so it may exceed a timer's 2^31-1 ms.
+const ttl = duration({ max: Number.MAX_SAFE_INTEGER });
 
-/** Apply defaults and refuse bad values with `LOOPSAFE_ERR_OPTION_INVALID`. @internal */
-export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
-  const backend = options.backend ?? 'memory';
-  if (backend !== 'memory' && backend !== 'redis') throw new InvalidOptionError(WHERE, 'backend', "'memory' or 'redis'", backend);
-  const onUnavailable = options.onUnavailable ?? 'bypass';
-  if (onUnavailable !== 'bypass' && onUnavailable !== 'fail') throw new InvalidOptionError(WHERE, 'onUnavailable', "'bypass' or 'fail'", onUnavailable);
-  const serializer = options.serializer ?? jsonSerializer;
-  if (typeof serializer?.serialize !== 'function' || typeof serializer.deserialize !== 'function') {
-    throw new InvalidOptionError(WHERE, 'serializer', 'an object with serialize(value) and deserialize(data) methods', serializer);
-  }
+const redisSchema = {
+  url: text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' }),
+  // Credentials and TLS are node options (`options`), which apply to every node the client discovers.
+  cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes"),
+  clusterOptions: anyObject("ioredis's Cluster options object"),
+  options: anyObject("ioredis's options object"),
+} satisfies Schema<RedisCacheOptions>;
+
+/** `createCache()` and `provideCache()`'s options. */
+export const cacheSchema = {
+  backend: oneOf(['memory', 'redis']),
+  redis: shape(redisSchema),
+  prefix: text(),
+  ttl,
+  timeout: duration({ min: 1 }),
+  onUnavailable: oneOf(['bypass', 'fail']),
+  lockTtl: duration({ min: 1 }),
+  maxEntries: count(1),
+  serializer: satisfies('an object with serialize(value) and deserialize(data) methods', (v) =>
+    typeof (v as Partial<CacheSerializer>).serialize === 'function' && typeof (v as Partial<CacheSerializer>).deserialize === 'function'),
+} satisfies Schema<CacheOptions>;
+
+const setSchema = { ttl } satisfies Schema<CacheSetOptions>;
+
+/** Refuse bad options with `LOOPSAFE_ERR_OPTION_INVALID`, then apply defaults. @internal */
+export function resolveCacheOptions(options: CacheOptions, where = 'createCache'): ResolvedCacheOptions {
+  validateOptions(cacheSchema, options, where);
   const prefix = options.prefix ?? 'loopsafe:';
-  if (typeof prefix !== 'string') throw new InvalidOptionError(WHERE, 'prefix', 'a string', prefix);
-  const url = options.redis?.url ?? 'redis://127.0.0.1:6379';
-  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new InvalidOptionError(WHERE, 'redis.url', 'a redis:// or rediss:// URL', url);
   const cluster = options.redis?.cluster;
-  if (cluster !== undefined && (!Array.isArray(cluster) || cluster.length === 0 || !cluster.every((u) => typeof u === 'string' && /^rediss?:\/\//.test(u)))) {
-    throw new InvalidOptionError(WHERE, 'redis.cluster', 'a non-empty array of redis:// URLs of Cluster nodes', cluster);
+  if (cluster !== undefined && cluster.length === 0) {
+    throw new InvalidOptionError(where, 'redis.cluster', "a non-empty array of 'redis://host:port' URLs of Cluster nodes", cluster);
   }
   // A brace in the prefix would become the hash tag and put a key's value and its lock in different slots.
-  if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(WHERE, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
+  if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(where, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
   return {
-    backend,
-    onUnavailable,
-    serializer,
+    backend: options.backend ?? 'memory',
+    onUnavailable: options.onUnavailable ?? 'bypass',
+    serializer: options.serializer ?? jsonSerializer,
     prefix,
-    url,
-    cluster,
+    url: options.redis?.url ?? 'redis://127.0.0.1:6379',
+    cluster: cluster === undefined ? undefined : [...cluster],
     clientOptions: options.redis?.options ?? {},
-    ttl: milliseconds('ttl', options.ttl ?? 0, 0),
-    maxEntries: count('maxEntries', options.maxEntries ?? 10_000, 1),
-    timeout: milliseconds('timeout', options.timeout ?? 500, 1),
-    lockTtl: milliseconds('lockTtl', options.lockTtl ?? 10_000, 1),
+    clusterOptions: options.redis?.clusterOptions ?? {},
+    ttl: options.ttl ?? 0,
+    timeout: options.timeout ?? 500,
+    lockTtl: options.lockTtl ?? 10_000,
+    maxEntries: options.maxEntries ?? 10_000,
   };
 }
 
-/** Validate a per-call TTL. @internal */
-export function ttlOption(ttl: unknown, fallback: number): number {
-  return ttl === undefined ? fallback : milliseconds('ttl', ttl, 0, 'cache.set');
-}
-
-function milliseconds(option: string, value: unknown, min: number, where = WHERE): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(where, option, `a whole number of milliseconds >= ${min}`, value);
-  }
-  return value;
-}
-
-function count(option: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(WHERE, option, `a whole number >= ${min}`, value);
-  }
-  return value;
+/** Validate one call's options (`cache.set`, `cache.getOrLoad`) and return its TTL. @internal */
+export function ttlOption(options: CacheSetOptions | undefined, fallback: number, where: string): number {
+  if (options === undefined) return fallback;
+  validateOptions(setSchema, options, where);
+  return options.ttl ?? fallback;
 }

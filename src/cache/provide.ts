@@ -21,7 +21,7 @@ export const CacheToken: Token<Cache> = token<Cache>('Cache');
  * @param key The key to register under; {@link CacheToken} unless given.
  */
 export function provideCache(options: CacheOptions = {}, key: Key<Cache> = CacheToken): Registration<Cache> {
-  resolveCacheOptions(options);
+  resolveCacheOptions(options, 'provideCache');
   return provide(key as Token<Cache>, {
     eager: true,
     useFactory: async () => {

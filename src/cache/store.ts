@@ -35,4 +35,5 @@ export interface StoreOptions {
   /** Seed nodes of a Redis Cluster; `undefined` for one server at `url`. */
   readonly cluster: readonly string[] | undefined;
   readonly clientOptions: Record<string, unknown>;
+  readonly clusterOptions: Record<string, unknown>;
 }

@@ -2,9 +2,19 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createContainer } from '../container/container.js';
 import type { Registration } from '../container/provider.js';
+import { containerSchema } from '../container/options.js';
 import { ClusterAppError } from '../errors/cluster.js';
+import { func, required } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import { validateOptions } from '../options/validate.js';
 
 const brand = Symbol.for('loopsafe.clusterApp');
+
+const definitionSchema = {
+  providers: containerSchema.providers,
+  check: func(),
+  build: required(func()),
+} satisfies Schema<ClusterAppDefinition>;
 
 /** What `build()` returns: a Fastify instance (or anything with the same three members), not listening. */
 export interface ClusterServable {
@@ -58,9 +68,8 @@ export interface ClusterApp extends Readonly<ClusterAppDefinition> {
  */
 export function defineClusterApp(definition: ClusterAppDefinition): ClusterApp {
   const where = 'defineClusterApp';
-  if (typeof definition?.build !== 'function') throw new ClusterAppError(where, '`build` must be a function');
-  if (definition.check !== undefined && typeof definition.check !== 'function') throw new ClusterAppError(where, '`check` must be a function');
-  if (definition.check === undefined && !Array.isArray(definition.providers)) {
+  validateOptions(definitionSchema, definition, where);
+  if (definition.check === undefined && definition.providers === undefined) {
     throw new ClusterAppError(where, 'give `providers` (checked once by the primary) or a `check` function');
   }
   return Object.freeze({ ...definition, [brand]: true as const });

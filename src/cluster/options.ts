@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { InvalidOptionError } from '../errors/container.js';
+import { anything, count, duration, flag, func, list, record, required, shape, text } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import { validateOptions } from '../options/validate.js';
 import type { ClusterEvent } from './events.js';
 import type { RestartOptions } from './restart.js';
 
@@ -11,7 +13,7 @@ export interface ClusterOptions {
    */
   app: URL | string;
   /**
-   * How many worker processes serve the app.
+   * How many worker processes serve the app, from 1 to 1024.
    * @default os.availableParallelism()
    */
   workers?: number;
@@ -74,41 +76,50 @@ export interface ResolvedClusterOptions {
   readonly env: Readonly<Record<string, string>>;
 }
 
-const WHERE = 'serveCluster';
+const restartSchema = {
+  maxRestarts: count(0),
+  window: duration({ min: 1 }),
+  initialDelay: duration(),
+  maxDelay: duration(),
+} satisfies Schema<RestartOptions>;
 
-/** @internal */
+/** `serveCluster()`'s options. */
+export const clusterSchema = {
+  // What `app` points at is checked when it is loaded (LOOPSAFE_ERR_CLUSTER_APP_INVALID): a module is more than a type.
+  app: required(anything()),
+  workers: count(1, 1024),
+  port: count(0, 65535),
+  host: text({ nonEmpty: true, expected: 'a host name or address' }),
+  shutdownTimeout: duration({ min: 1 }),
+  restart: shape(restartSchema),
+  statsInterval: duration({ min: 10 }),
+  signals: list(text({ nonEmpty: true, expected: 'a signal name' })),
+  exit: flag(),
+  onEvent: func(),
+  env: record(text()),
+} satisfies Schema<ClusterOptions>;
+
+/** Refuse bad options with `LOOPSAFE_ERR_OPTION_INVALID`, then apply defaults. @internal */
 export function resolveClusterOptions(options: ClusterOptions): ResolvedClusterOptions {
-  const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '') throw new InvalidOptionError(WHERE, 'host', 'a host name or address', host);
-  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  if (!Array.isArray(signals)) throw new InvalidOptionError(WHERE, 'signals', 'an array of signal names', signals);
-  const onEvent = options.onEvent ?? reportToStderr;
-  if (typeof onEvent !== 'function') throw new InvalidOptionError(WHERE, 'onEvent', 'a function', onEvent);
+  validateOptions(clusterSchema, options, 'serveCluster');
   const r = options.restart ?? {};
   return {
-    workers: whole('workers', options.workers ?? availableParallelism(), 1),
-    port: whole('port', options.port ?? 3000, 0, 65535),
-    host,
-    shutdownTimeout: whole('shutdownTimeout', options.shutdownTimeout ?? 10_000, 1),
+    workers: options.workers ?? availableParallelism(),
+    port: options.port ?? 3000,
+    host: options.host ?? '127.0.0.1',
+    shutdownTimeout: options.shutdownTimeout ?? 10_000,
     restart: {
-      maxRestarts: whole('restart.maxRestarts', r.maxRestarts ?? 5, 0),
-      window: whole('restart.window', r.window ?? 60_000, 1),
-      initialDelay: whole('restart.initialDelay', r.initialDelay ?? 100, 0),
-      maxDelay: whole('restart.maxDelay', r.maxDelay ?? 5_000, 0),
+      maxRestarts: r.maxRestarts ?? 5,
+      window: r.window ?? 60_000,
+      initialDelay: r.initialDelay ?? 100,
+      maxDelay: r.maxDelay ?? 5_000,
     },
-    statsInterval: whole('statsInterval', options.statsInterval ?? 5_000, 10),
-    signals,
+    statsInterval: options.statsInterval ?? 5_000,
+    signals: options.signals ?? ['SIGTERM', 'SIGINT'],
     exit: options.exit ?? true,
-    onEvent,
+    onEvent: options.onEvent ?? reportToStderr,
     env: options.env ?? {},
   };
-}
-
-function whole(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(WHERE, option, `a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, value);
-  }
-  return value;
 }
 
 function reportToStderr(event: ClusterEvent): void {

@@ -3,7 +3,7 @@ import type { Container as InversifyContainer } from 'inversify';
 import { LoopsafeError } from '../errors/base.js';
 import {
   AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
-  InvalidOptionError, MissingProviderError, WrongThreadError,
+  MissingProviderError, WrongThreadError,
 } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { checkGraph } from '../resolution/graph.js';
@@ -20,6 +20,7 @@ import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
 import { attachInversify, type ForeignContainer } from './inversify.js';
+import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, Dep, ProviderDef, Registration } from './provider.js';
 
 /** Options of {@link createContainer}. */
@@ -119,15 +120,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   #disposing: Promise<void> | undefined;
 
   constructor(options: ContainerOptions) {
+    validateContainerOptions(options);
     if (!isMainThread && options.allowWorkerThread !== true) throw new WrongThreadError(threadId);
-    const timeout = options.timeout ?? 10_000;
-    if (typeof timeout !== 'number' || !(timeout >= 0)) {
-      throw new InvalidOptionError('createContainer', 'timeout', 'a number of milliseconds >= 0', timeout);
-    }
-    if (options.inversify !== undefined && typeof options.inversify.isBound !== 'function') {
-      throw new InvalidOptionError('createContainer', 'inversify', 'an inversify Container', options.inversify);
-    }
-    this.#timeout = timeout;
+    this.#timeout = options.timeout ?? 10_000;
     // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
     this.observer = containerObserver(options.observer, ambientObserver(this));
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
@@ -142,12 +137,14 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   register(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'register');
     if (this.#registrations.has(key)) throw new DuplicateProviderError(keyName(key));
+    validateProviderDef(key, def);
     this.#registrations.set(key, def);
     return this;
   }
 
   override(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'override');
+    validateProviderDef(key, def);
     this.#registrations.set(key, def);
     return this;
   }

@@ -8,9 +8,10 @@ import 'reflect-metadata';
 import { ClassElementMetadataKind, getClassMetadata, type ClassElementMetadata } from '@inversifyjs/core';
 import { LazyServiceIdentifier, type Container as InversifyContainer } from 'inversify';
 import { InvalidProviderError, InversifyError } from '../errors/container.js';
+import { refuseUnsupported } from './inversify-unsupported.js';
 import type { Lifetime } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { optional, type AnyClass, type Dep } from './provider.js';
+import { isOptional, optional, type AnyClass, type Dep } from './provider.js';
 
 /** What a class needs to be constructed, read from inversify's decorators (and `design:paramtypes`). */
 export interface ClassInfo {
@@ -41,9 +42,7 @@ export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
   }
   const toDep = (element: ClassElementMetadata, where: string): Dep => {
     if (element.kind === ClassElementMetadataKind.unmanaged) return unmanaged;
-    if (element.kind === ClassElementMetadataKind.multipleInjection) {
-      throw new InvalidProviderError([name], `${where} of ${name} uses @multiInject()`, 'loopsafe resolves one provider per key; inject a token whose factory returns an array instead.');
-    }
+    refuseUnsupported(element, name, where);
     const id = LazyServiceIdentifier.is(element.value) ? element.value.unwrap() : element.value;
     const key = id as Key;
     return element.optional ? optional(key) : key;
@@ -57,6 +56,21 @@ export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
     preDestroy: [...metadata.lifecycle.preDestroyMethodNames],
     lifetime: metadata.scope === undefined ? undefined : scopes[metadata.scope],
   };
+}
+
+/**
+ * Assign the injected properties (their values follow the constructor's `arity` arguments). An `@optional()`
+ * property that got nothing keeps its initializer, as inversify does, instead of being overwritten with `undefined`.
+ */
+export function injectProperties(
+  instance: Record<string | symbol, unknown>, props: ClassInfo['props'], args: readonly unknown[], arity: number,
+): void {
+  for (let i = 0; i < props.length; i++) {
+    const [prop, dep] = props[i]!;
+    const value = args[arity + i];
+    if (value === undefined && isOptional(dep)) continue;
+    instance[prop] = value;
+  }
 }
 
 /** An attached inversify container, asked for keys that loopsafe has no provider for. */

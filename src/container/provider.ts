@@ -12,7 +12,17 @@ export interface Optional<K extends Key = Key> {
   readonly key: K;
 }
 
-/** Mark a dependency optional: it resolves to `undefined` instead of failing the boot when nothing provides it. */
+/**
+ * Mark a dependency optional: it resolves to `undefined` instead of failing the boot when nothing provides it.
+ * The injected type becomes `T | undefined`.
+ *
+ * ```ts
+ * provide(Mailer, {
+ *   inject: [Config, optional(Metrics)],
+ *   useFactory: (config, metrics) => new Mailer(config.smtp, metrics), // metrics: Metrics | undefined
+ * });
+ * ```
+ */
 export function optional<K extends Key>(key: K): Optional<K> {
   return { [optionalBrand]: true, key };
 }

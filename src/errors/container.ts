@@ -115,9 +115,28 @@ export class InvalidOptionError extends LoopsafeError {
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = InvalidOptionError.code;
   override name = 'InvalidOptionError' as const;
+  /** The entry point whose options were refused, for example `createApp` or `provider Db`. */
+  readonly where: string;
+  /** The refused option as a dotted path from the options object, for example `shutdown.timeout` or `signals[1]`. */
+  readonly option: string;
+  /** For an unknown option, the closest valid name (a likely misspelling), or `undefined` when none is close. */
+  readonly suggestion: string | undefined;
 
-  constructor(where: string, option: string, expected: string, got: unknown) {
-    super(`${where}: option "${option}" must be ${expected}, got ${describe(got)}.`);
+  /**
+   * `expected` completes "must be ...". Pass `unknown` (the valid names at that level) when `option` is not an
+   * option at all; `suggestion` is then the closest valid name.
+   */
+  constructor(
+    where: string, option: string, expected: string, got: unknown,
+    unknown?: { readonly known: readonly string[]; readonly suggestion: string | undefined },
+  ) {
+    super(unknown === undefined
+      ? `${where}: option "${option}" must be ${expected}, got ${describe(got)}.`
+      : `${where}: "${option}" is not an option${unknown.suggestion === undefined ? '' : `; did you mean \`${unknown.suggestion}\`?`} `
+        + `Valid options here: ${unknown.known.map((k) => `\`${k}\``).join(', ')}.`);
+    this.where = where;
+    this.option = option;
+    this.suggestion = unknown?.suggestion;
   }
 }
 
@@ -290,9 +309,20 @@ function causeText(cause: unknown): string {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  // String() would say "[object Object]"; the kind of value is what tells a wrong option apart.
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'object' && value !== null && !hasOwnToString(value)) {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
   try {
     return String(value);
   } catch {
     return typeof value;
   }
+}
+
+function hasOwnToString(value: object): boolean {
+  const toString = (value as { toString?: unknown }).toString;
+  return typeof toString === 'function' && toString !== Object.prototype.toString;
 }

@@ -1,9 +1,10 @@
 import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createContainer, type ContainerOptions } from '../container/container.js';
 import type { Dep, Registration } from '../container/provider.js';
-import { InvalidOptionError } from '../errors/container.js';
+import { validateOptions } from '../options/validate.js';
 import type { Class } from '../tokens.js';
 import { appParts } from './check.js';
+import { appSchema } from './options.js';
 import { loopsafePlugin } from './plugin.js';
 import type { RouteDeclaration } from './route.js';
 import type { ShutdownOptions } from './shutdown.js';
@@ -64,7 +65,8 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
  * request scopes, then the container's singletons in reverse creation order.
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('createApp', 'options', 'an object', options);
+  // Every option, nested ones included, is checked here once; the container and plugin below get valid parts.
+  validateOptions(appSchema, options, 'createApp');
   const parts = appParts(options);
   const { fastify: fastifyOptions, shutdown, modules: _modules, controllers: _c, routes: _r, monitor: _m, ...containerOptions } = options;
   const watch = appMonitor(options.monitor, options.observer);

@@ -1,10 +1,12 @@
 import { createContainer, type Container } from '../container/container.js';
 import type { Dep, Registration } from '../container/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
-import { BootError, InvalidOptionError } from '../errors/container.js';
+import { BootError } from '../errors/container.js';
+import { validateOptions } from '../options/validate.js';
 import type { AppOptions } from './app.js';
 import type { Class } from '../tokens.js';
 import { compileRoutes, type CompiledRoute } from './compile.js';
+import { appSchema } from './options.js';
 import type { RouteDeclaration } from './route.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
@@ -35,9 +37,8 @@ export function checkAppGraph(
 
 /** An app's parts, its modules' merged in order after the top-level ones. */
 export function appParts(options: AppOptions): { providers: Registration[]; controllers: Class<unknown>[]; routes: RouteDeclaration<readonly Dep[], never>[] } {
-  const modules = options.modules ?? [];
-  if (!Array.isArray(modules)) throw new InvalidOptionError('createApp', 'modules', 'an array of { providers, controllers, routes }', modules);
-  const parts = [options, ...modules];
+  // Called with options its callers (createApp, checkApp) have validated.
+  const parts = [options, ...(options.modules ?? [])];
   return {
     providers: parts.flatMap((p) => p.providers ?? []),
     controllers: parts.flatMap((p) => p.controllers ?? []),
@@ -58,6 +59,7 @@ export function appParts(options: AppOptions): { providers: Registration[]; cont
  * ```
  */
 export function checkApp(options: AppOptions): void {
+  validateOptions(appSchema, options, 'checkApp');
   const { providers, controllers, routes } = appParts(options);
   const container = createContainer({
     providers,

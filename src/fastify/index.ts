@@ -1,3 +1,13 @@
+/**
+ * The Fastify 5 integration: `createApp()`, the plugin, function routes and controller decorators, one request
+ * scope per request, graceful shutdown.
+ *
+ * ```ts
+ * import { createApp, route, Controller, Get } from 'loopsafe/fastify';
+ * ```
+ * @packageDocumentation
+ * @module loopsafe/fastify
+ */
 export { createApp, type AppOptions, type AppModule } from './app.js';
 export { checkApp } from './check.js';
 export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';

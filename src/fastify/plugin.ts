@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Container } from '../container/container.js';
 import type { Dep } from '../container/provider.js';
-import { InvalidOptionError } from '../errors/container.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { routeAttributionOf } from '../threads/routes.js';
+import { validateOptions } from '../options/validate.js';
 import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/resolve.js';
 import { recordRoute } from '../graph/roots.js';
@@ -15,6 +15,8 @@ import { ConnectionDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import type { RouteDeclaration } from './route.js';
+import { pluginSchema } from './options.js';
+import { routesUnder } from './prefix.js';
 import { handleSignals, type ShutdownOptions } from './shutdown.js';
 
 /** Options of {@link loopsafePlugin}. */
@@ -47,18 +49,13 @@ function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => voi
 }
 
 async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): Promise<void> {
+  validateOptions(pluginSchema, options, 'loopsafe plugin');
   const { container } = options;
-  if (typeof container !== 'object' || container === null || typeof container.createScope !== 'function') {
-    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container from createContainer()', container);
-  }
   const shutdown = options.shutdown === false ? {} : (options.shutdown ?? {});
   const signals = options.shutdown === false ? [] : (shutdown.signals ?? ['SIGTERM', 'SIGINT']);
   const timeout = shutdown.timeout ?? 10_000;
   const idleGrace = shutdown.idleGrace ?? 100;
   const exit = shutdown.exit ?? true;
-  if (!Array.isArray(signals)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.signals', 'an array of signal names', signals);
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.timeout', 'a number of milliseconds > 0', timeout);
-  if (typeof idleGrace !== 'number' || !(idleGrace >= 0)) throw new InvalidOptionError('loopsafe plugin', 'shutdown.idleGrace', 'a number of milliseconds >= 0', idleGrace);
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
@@ -92,11 +89,14 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   }
 
   const plans = container as unknown as { planOf(key: Key): Plan };
-  for (const r of routes) {
-    const plan = plans.planOf(r.key);
-    const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
-    app.route({ ...r.options, method: r.method as string[], url: r.url, handler });
-  }
+  const addRoutes = (instance: FastifyInstance): void => {
+    for (const r of routes) {
+      const plan = plans.planOf(r.key);
+      const handler = needsNoScope(plan) ? singletonRouteHandler(container as unknown as RootSite, plan, r.invoke) : routeHandler(scopes, plan, r.invoke);
+      instance.route({ ...r.options, method: r.method as string[], url: r.url, handler });
+    }
+  };
+  await routesUnder(app, options as LoopsafePluginOptions & RegisterOptions, addRoutes);
 
   const drain = new ConnectionDrain(app.server, { timeout, idleGrace, log: app.log });
   let disposalFailed = false;

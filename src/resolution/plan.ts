@@ -1,7 +1,7 @@
 import { InvalidProviderError } from '../errors/container.js';
-import { lifetimes, type Lifetime } from '../scopes/lifetime.js';
+import type { Lifetime } from '../scopes/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import { readClassInfo, type ForeignContainer } from '../container/inversify.js';
+import { injectProperties, readClassInfo, type ForeignContainer } from '../container/inversify.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../container/provider.js';
 
 /** Marks an empty cache slot; `undefined` is a legitimate instance. */
@@ -108,18 +108,10 @@ export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeou
     return new Plan({ name, key, kind: KIND_SUPPLIED, lifetime: 'request' });
   }
 
+  // register() validated each option's type and bounds (validateProviderDef); what is left is how they combine.
   const lifetime = d['lifetime'];
-  if (lifetime !== undefined && !lifetimes.includes(lifetime as Lifetime)) {
-    throw invalid(`${name} has lifetime ${JSON.stringify(lifetime)}`, `Use one of ${lifetimes.map((l) => `'${l}'`).join(', ')}.`);
-  }
   const dispose = d['dispose'];
-  if (dispose !== undefined && typeof dispose !== 'function') {
-    throw invalid(`dispose of ${name} is not a function`, 'Pass dispose: (instance) => ... or leave it out.');
-  }
-  const timeout = d['timeout'] ?? defaultTimeout;
-  if (typeof timeout !== 'number' || !(timeout >= 0)) {
-    throw invalid(`timeout of ${name} is ${String(timeout)}`, 'Pass a number of milliseconds (0 turns the limit off).');
-  }
+  const timeout = (d['timeout'] as number | undefined) ?? defaultTimeout;
   const inject = d['inject'];
   if (inject !== undefined && !Array.isArray(inject)) {
     throw invalid(`inject of ${name} is not an array`, 'Pass inject: [TokenA, ClassB, optional(TokenC)].');
@@ -170,11 +162,10 @@ function classPlan(
   }
   // Property injection and @postConstruct(): construct, assign, then run the hooks (awaiting async ones).
   const arity = info.ctor.length;
-  const props = info.props.map(([prop]) => prop);
   const Ctor = cls as unknown as new (...args: unknown[]) => Record<string | symbol, unknown>;
   const fn: Fn = (...args) => {
     const instance = new Ctor(...args.slice(0, arity));
-    for (let i = 0; i < props.length; i++) instance[props[i]!] = args[arity + i];
+    injectProperties(instance, info.props, args, arity);
     return runHooks(instance, info.postConstruct);
   };
   return new Plan({ name, key, kind: KIND_CONSTRUCTED, lifetime: resolvedLifetime, depKeys: [...info.ctor, ...info.props.map(([, dep]) => dep)], fn, disposer, eager, timeout });

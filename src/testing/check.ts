@@ -2,6 +2,7 @@ import { stat } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/container.js';
 import { OverlappingCheckError, SharedProcessError, ThreadLeakError } from '../errors/testing.js';
+import { validateOptions } from '../options/validate.js';
 import { countUnobserved, setAmbientObserver } from '../resolution/observer.js';
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { readThreadCount, readThreadNames } from '../threads/count.js';
@@ -9,6 +10,7 @@ import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
 import { createThreadMonitor } from '../threads/monitor.js';
 import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
 import { HandleTracker } from './handles.js';
+import { leakCheckSchema } from './options.js';
 import { formatLeakReport, type LeakReport } from './report.js';
 import { WorkerTracker } from './workers.js';
 
@@ -36,14 +38,21 @@ const activeKey = Symbol.for('loopsafe.testing.activeCheck');
  * to a provider's factory, handles it opened that are still open. Never throws for leaks (see
  * {@link assertNoThreadLeaks}); throws `LOOPSAFE_ERR_TESTING_SHARED_PROCESS` in a worker thread and
  * `LOOPSAFE_ERR_TESTING_OVERLAP` when another check is running, since neither place allows a true answer.
+ *
+ * ```ts
+ * const report = await checkThreadLeaks(async () => {
+ *   const app = await createApp({ providers, controllers });
+ *   await app.inject({ method: 'GET', url: '/users' });
+ *   await app.close();
+ * });
+ * if (!report.ok) console.error(report.threads, report.offloads, report.handles);
+ * ```
  */
 export async function checkThreadLeaks(block: () => unknown, options: LeakCheckOptions = {}): Promise<LeakReport> {
+  if (typeof block !== 'function') throw new InvalidOptionError('checkThreadLeaks', 'block', 'a function', block);
+  validateOptions(leakCheckSchema, options, 'checkThreadLeaks');
   const settleMs = options.settleMs ?? 1000;
   const failOnUnref = options.failOnUnrefHandles ?? false;
-  if (typeof block !== 'function') throw new InvalidOptionError('checkThreadLeaks', 'block', 'a function', block);
-  if (typeof settleMs !== 'number' || !(settleMs >= 0)) {
-    throw new InvalidOptionError('checkThreadLeaks', 'settleMs', 'a number of milliseconds >= 0', settleMs);
-  }
   if (!isMainThread) throw new SharedProcessError(threadId);
   const slot = globalThis as Record<symbol, string | undefined>;
   if (slot[activeKey] !== undefined) throw new OverlappingCheckError(slot[activeKey]);

@@ -1,5 +1,15 @@
+/**
+ * Test helpers: apps with providers replaced, and the thread-leak check (any test runner, with ava sugar).
+ *
+ * ```ts
+ * import { createTestApp, checkThreadLeaks, noThreadLeaks } from 'loopsafe/testing';
+ * ```
+ * @packageDocumentation
+ * @module loopsafe/testing
+ */
 export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
+export { createTestApp, type TestAppOptions, type TeardownContext } from './app.js';
 export type { LeakReport, ThreadCounts, LeakEnvironment } from './report.js';
 export type { HandleFinding } from './handles.js';
 export type { WorkerFinding } from './workers.js';

@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../errors/container.js';
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
+import { validateOptions } from '../options/validate.js';
 import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
@@ -9,6 +9,7 @@ import { FactoryRun, runStorage, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
+import { monitorSchema } from './options.js';
 import { registerSwitchable, sinks } from './sinks.js';
 import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
@@ -113,8 +114,6 @@ export interface ThreadMonitorStats {
   readonly maxThreads: number | undefined;
 }
 
-const MODES: readonly string[] = ['off', 'warn', 'throw'];
-
 /**
  * Create a thread monitor: it proves that no resolution offloads work to the libuv thread pool or starts a thread.
  *
@@ -124,38 +123,16 @@ const MODES: readonly string[] = ['off', 'warn', 'throw'];
  * ```
  */
 export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadMonitor {
+  validateOptions(monitorSchema, options, 'createThreadMonitor');
   const mode = options.mode ?? 'warn';
   const budget = options.loopBlockBudgetMs ?? 50;
   const interval = options.sampleIntervalMs ?? 0;
   const captureStacks = options.captureStacks ?? true;
-  if (!MODES.includes(mode)) throw new InvalidOptionError('createThreadMonitor', 'mode', "'off', 'warn' or 'throw'", mode);
-  if (typeof budget !== 'number' || !(budget >= 0)) {
-    throw new InvalidOptionError('createThreadMonitor', 'loopBlockBudgetMs', 'a number of milliseconds >= 0', budget);
-  }
-  if (typeof interval !== 'number' || !(interval >= 0) || (interval > 0 && interval < 1)) {
-    throw new InvalidOptionError('createThreadMonitor', 'sampleIntervalMs', '0 or a number of milliseconds >= 1', interval);
-  }
-  if (typeof captureStacks !== 'boolean') {
-    throw new InvalidOptionError('createThreadMonitor', 'captureStacks', 'a boolean', captureStacks);
-  }
   const allow = options.allow ?? [];
-  if (!Array.isArray(allow) || !allow.every(isRule)) {
-    throw new InvalidOptionError('createThreadMonitor', 'allow', `an array of { provider?: string, kind?: ${KINDS.join(' | ')} | array of them }`, allow);
-  }
   const routes = options.routes ?? false;
-  if (typeof routes !== 'boolean') throw new InvalidOptionError('createThreadMonitor', 'routes', 'a boolean', routes);
   const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow);
   if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
   return monitor;
-}
-
-const KINDS: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
-
-function isRule(rule: unknown): rule is AllowRule {
-  if (typeof rule !== 'object' || rule === null) return false;
-  const { provider, kind } = rule as { provider?: unknown; kind?: unknown };
-  const kinds: unknown[] = kind === undefined ? [] : Array.isArray(kind) ? kind : [kind];
-  return (provider === undefined || typeof provider === 'string') && kinds.every((k) => KINDS.includes(k as WorkKind));
 }
 
 function allows(rules: readonly AllowRule[], finding: OffloadFinding): boolean {

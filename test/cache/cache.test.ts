@@ -136,7 +136,8 @@ test('bad options are refused when the cache is created, not at the first operat
   const bad: CacheOptions[] = [
     { backend: 'memcached' as 'memory' }, { ttl: -1 }, { timeout: 0 }, { lockTtl: 1.5 }, { onUnavailable: 'retry' as 'fail' },
     { maxEntries: 0 }, { maxEntries: 2.5 }, { maxEntries: Infinity }, { backend: 'redis', redis: { cluster: [] } },
-    { backend: 'redis', redis: { cluster: ['127.0.0.1:7000'] } }, { backend: 'redis', prefix: '{app}:', redis: { cluster: ['redis://127.0.0.1:7000'] } },
+    { backend: 'redis', redis: { cluster: ['127.0.0.1:7000'] } },
+    { backend: 'redis', redis: { cluster: ['rediss://127.0.0.1:7000'] } }, { backend: 'redis', redis: { cluster: ['redis://user:pw@127.0.0.1:7000'] } }, { backend: 'redis', prefix: '{app}:', redis: { cluster: ['redis://127.0.0.1:7000'] } },
     { serializer: {} as never }, { backend: 'redis', redis: { url: 'http://127.0.0.1' } },
   ];
   for (const options of bad) {

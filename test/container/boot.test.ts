@@ -1,5 +1,5 @@
 import test from 'ava';
-import { BootError, createContainer, token, type LoopsafeError } from '../../src/index.js';
+import { BootError, createContainer, provide, token, type LoopsafeError } from '../../src/index.js';
 
 const codes = (error: unknown) => (error as BootError).problems.map((p) => p.code);
 const paths = (error: unknown) => (error as BootError).problems.map((p) => (p as LoopsafeError & { path: string[] }).path.join(' -> '));
@@ -59,17 +59,23 @@ test('request-scoped and transient providers may depend on request-scoped ones',
 });
 
 test('invalid declarations are reported with what is wrong', (t) => {
-  const Life = token('Life'), NoFn = token('NoFn'), Both = token('Both'), Hole = token('Hole'), Eager = token('Eager'), Bare = token('Bare');
+  const Both = token('Both'), Hole = token('Hole'), Eager = token('Eager'), Bare = token('Bare');
   const c = createContainer()
-    .register(Life, { lifetime: 'forever' as 'singleton', useFactory: () => 1 })
-    .register(NoFn, { useFactory: 'nope' as unknown as () => number })
     .register(Both, { useValue: 1, useFactory: () => 1 } as never)
     .register(Hole, { inject: [undefined as unknown as symbol], useFactory: () => 1 })
     .register(Eager, { lifetime: 'request', eager: true, useFactory: () => 1 })
     .register(Bare);
   const error = t.throws(() => c.check());
-  t.deepEqual(codes(error), Array(6).fill('LOOPSAFE_ERR_PROVIDER_INVALID'));
-  t.deepEqual(paths(error), ['Life', 'NoFn', 'Both', 'Hole', 'Eager', 'Bare']);
+  t.deepEqual(codes(error), Array(4).fill('LOOPSAFE_ERR_PROVIDER_INVALID'));
+  t.deepEqual(paths(error), ['Both', 'Hole', 'Eager', 'Bare']);
+});
+
+test('a declaration option of the wrong type is refused when it is registered, naming the provider and the option', (t) => {
+  const Life = token('Life'), NoFn = token('NoFn');
+  const life = t.throws(() => createContainer().register(Life, { lifetime: 'forever' as 'singleton', useFactory: () => 1 }), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
+  t.like(life, { where: 'provider Life', option: 'lifetime' });
+  const noFn = t.throws(() => createContainer({ providers: [provide(NoFn, { useFactory: 'nope' as unknown as () => number })] }), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
+  t.like(noFn, { where: 'provider NoFn', option: 'useFactory' });
 });
 
 test('a class whose constructor parameters have no metadata is an invalid provider, with the fix', (t) => {
@@ -84,7 +90,7 @@ test('a class whose constructor parameters have no metadata is an invalid provid
 
 test('an invalid provider does not also make its dependents report it missing', (t) => {
   const Bad = token('Bad'), User = token('User');
-  const c = createContainer().register(Bad, { lifetime: 'x' as 'singleton', useFactory: () => 1 }).register(User, { inject: [Bad], useFactory: () => 1 });
+  const c = createContainer().register(Bad, { useValue: 1, useFactory: () => 1 } as never).register(User, { inject: [Bad], useFactory: () => 1 });
   const error = t.throws(() => c.check());
   t.deepEqual(codes(error), ['LOOPSAFE_ERR_PROVIDER_INVALID']);
 });

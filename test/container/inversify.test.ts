@@ -72,14 +72,15 @@ test('@unmanaged() parameters receive undefined', async (t) => {
   t.is((await c.resolve(WithUnmanaged)).extra, undefined);
 });
 
-test('@multiInject() is reported at boot as an invalid provider with a fix', (t) => {
+test('@multiInject() is refused at boot with the unsupported-decorator code and a fix', (t) => {
   @injectable()
   class Plugins {
     constructor(@multiInject(Url) readonly urls: string[]) {}
   }
   const c = createContainer().register(Plugins);
   const error = t.throws(() => c.check()) as BootError;
-  t.is(error.problems[0]?.code, 'LOOPSAFE_ERR_PROVIDER_INVALID');
+  t.is(error.problems[0]?.code, 'LOOPSAFE_ERR_INVERSIFY_UNSUPPORTED');
+  t.regex(error.problems[0]!.message, /array/);
 });
 
 test('a missing inversify dependency is caught at boot with its path', (t) => {

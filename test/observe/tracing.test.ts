@@ -125,7 +125,7 @@ test.serial('composeObservers() combines observers the same way an array does', 
 });
 
 test.serial('an observer without runFactory is refused at creation with LOOPSAFE_ERR_OPTION_INVALID', (t) => {
-  t.throws(() => createContainer({ observer: [{} as ResolutionObserver] }), { code: 'LOOPSAFE_ERR_OPTION_INVALID', message: /observer\[0\]/ });
+  t.throws(() => createContainer({ observer: [{} as ResolutionObserver] }), { code: 'LOOPSAFE_ERR_OPTION_INVALID', message: /observer/ });
   t.throws(() => composeObservers({} as ResolutionObserver), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
 });
 

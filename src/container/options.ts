@@ -1,0 +1,64 @@
+import { anyObject, anything, duration, flag, func, list, oneOf, satisfies, shape } from '../options/rules.js';
+import type { Rule, Schema } from '../options/rule.js';
+import { validateOptions } from '../options/validate.js';
+import { lifetimes } from '../scopes/lifetime.js';
+import { keyName, type Key } from '../tokens.js';
+import type { ContainerOptions } from './container.js';
+import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from './provider.js';
+
+// Schema<Registration> makes a field added to Registration a compile error here until it has a rule.
+const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') }, 'a registration made by provide()');
+const registrations = list(registration, 'an array of registrations made by provide()');
+
+/** The options of `createContainer()`. */
+export const containerSchema = {
+  providers: registrations,
+  overrides: registrations,
+  timeout: duration({ off: true }),
+  inversify: satisfies('an inversify Container', (v) => typeof (v as { isBound?: unknown }).isBound === 'function'),
+  observer: satisfies('an object with a runFactory(trail, invoke) method, or an array of them', (v) =>
+    (Array.isArray(v) ? v : [v]).every((o) => typeof (o as { runFactory?: unknown } | null)?.runFactory === 'function')),
+  allowWorkerThread: flag(),
+} satisfies Schema<ContainerOptions>;
+
+/** Refuse options `createContainer()` cannot use. */
+export function validateContainerOptions(options: ContainerOptions): void {
+  validateOptions(containerSchema, options, 'createContainer');
+}
+
+type AnyDef = FactoryProvider<unknown> & ClassProvider<unknown> & ValueProvider<unknown> & SuppliedProvider;
+
+const constructed = {
+  lifetime: oneOf(lifetimes),
+  dispose: func(),
+  eager: flag(),
+  timeout: duration({ off: true }),
+  inject: list(anything(), 'an array of keys (tokens, classes, optional(key), lazy(key))'),
+};
+const anyDef = {
+  ...constructed,
+  useFactory: func(),
+  useClass: func('a class'),
+  useValue: anything(),
+  supplied: oneOf([true]),
+} satisfies Schema<AnyDef>;
+
+// A declaration of one kind accepts only that kind's options, so `{ useValue, lifetime }` is not silently half-read.
+const byKind: Readonly<Record<string, Schema<unknown>>> = {
+  useFactory: { ...constructed, useFactory: anyDef.useFactory },
+  useClass: { ...constructed, useClass: anyDef.useClass },
+  useValue: { useValue: anyDef.useValue },
+  supplied: { supplied: anyDef.supplied },
+};
+
+/**
+ * Refuse a provider declaration's unknown keys (`useFactroy`, `injects`), wrong types and bounds, when it is
+ * registered. Which keys may appear together (one kind, eager singletons) is checked with the graph at boot.
+ */
+export function validateProviderDef(key: Key, def: AnyProviderDef | undefined): void {
+  if (typeof def !== 'object' || def === null) return; // the boot check reports a missing or non-object declaration
+  const kinds = Object.keys(byKind).filter((kind) => kind in def);
+  // A class registered under itself, or a misspelt kind: every name is valid here, so the typo finds its match.
+  const schema = kinds.length === 1 ? byKind[kinds[0]!]! : anyDef;
+  validateOptions(schema as Schema<AnyProviderDef>, def, `provider ${keyName(key)}`);
+}

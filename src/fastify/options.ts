@@ -1,0 +1,58 @@
+import type { RegisterOptions } from 'fastify';
+import { containerSchema } from '../container/options.js';
+import { anyObject, duration, either, flag, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import { lifetimes } from '../scopes/lifetime.js';
+import { monitorSchema } from '../threads/options.js';
+import type { AppModule, AppOptions } from './app.js';
+import type { ControllerOptions } from './decorators.js';
+import type { LoopsafePluginOptions } from './plugin.js';
+import type { ShutdownOptions } from './shutdown.js';
+
+/** The graceful shutdown's options: add a field to `ShutdownOptions`, then its rule here. */
+export const shutdownSchema = {
+  signals: list(text({ nonEmpty: true, expected: 'a signal name' })),
+  timeout: duration({ min: 1 }),
+  idleGrace: duration(),
+  exit: flag(),
+} satisfies Schema<ShutdownOptions>;
+
+const shutdown = either(oneOf([false]), shape(shutdownSchema));
+const controllers = list(func('a class decorated with @Controller()'));
+const routes = list(anyObject('a route declared with route()'), 'an array of routes declared with route()');
+
+/** `loopsafePlugin`'s options, with the ones fastify's `register()` reads itself. */
+export const pluginSchema = {
+  container: required(satisfies('a container from createContainer()', (v) => typeof (v as { createScope?: unknown }).createScope === 'function')),
+  controllers,
+  routes,
+  shutdown,
+  prefix: text(),
+  logLevel: text(),
+  logSerializers: anyObject(),
+} satisfies Schema<LoopsafePluginOptions & RegisterOptions>;
+
+const moduleSchema = {
+  providers: containerSchema.providers,
+  controllers,
+  routes,
+} satisfies Schema<AppModule>;
+
+/** `createApp()`'s options: the container's, the app's parts, fastify's (passed through) and the shutdown. */
+export const appSchema = {
+  ...containerSchema,
+  ...moduleSchema,
+  modules: list(shape(moduleSchema), 'an array of modules ({ providers, controllers, routes })'),
+  fastify: anyObject("fastify's options object"),
+  shutdown,
+  // false, a monitor from createThreadMonitor() (it has runFactory), or options for the one the app creates.
+  monitor: either(oneOf([false]), either(
+    satisfies('a ThreadMonitor', (v) => typeof (v as { runFactory?: unknown }).runFactory === 'function'),
+    shape(monitorSchema, 'thread monitor options'),
+  )),
+} satisfies Schema<AppOptions>;
+
+/** `@Controller(prefix, options)`'s options, checked when the class is decorated. */
+export const controllerSchema = {
+  lifetime: oneOf(lifetimes),
+} satisfies Schema<ControllerOptions>;

@@ -1,0 +1,25 @@
+import { anyObject, duration, either, flag, list, oneOf, shape, text } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import type { AllowRule, ThreadMonitorOptions } from './monitor.js';
+import type { WorkKind } from './work.js';
+
+const kinds: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
+
+/** One `allow` rule: a provider's name, a kind of work or a list of kinds, or both. */
+const allowRule = {
+  provider: text({ nonEmpty: true }),
+  kind: either(oneOf(kinds), list(oneOf(kinds))),
+} satisfies Schema<AllowRule>;
+
+/** `createThreadMonitor()`'s options. */
+export const monitorSchema = {
+  mode: oneOf(['off', 'warn', 'throw']),
+  // A threshold compared with measured time, not a timer: fractions of a millisecond are meaningful.
+  loopBlockBudgetMs: duration({ whole: false }),
+  sampleIntervalMs: duration({ off: true }),
+  captureStacks: flag(),
+  // metrics.ts recognises a prom-client Registry (it needs the package loaded); here only its type is checked.
+  metrics: anyObject('a prom-client Registry'),
+  allow: list(shape(allowRule)),
+  routes: flag(),
+} satisfies Schema<ThreadMonitorOptions>;

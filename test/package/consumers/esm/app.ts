@@ -1,0 +1,38 @@
+// A consumer's ESM app: strict TypeScript with legacy decorators, importing every public entry point by name.
+import { createContainer, provide, token, type Container } from 'loopsafe';
+import { createApp, Controller, Get, Inject, Params } from 'loopsafe/fastify';
+import { checkThreadLeaks, type LeakReport } from 'loopsafe/testing';
+
+const Greeting = token<string>('Greeting');
+
+class Clock {
+  now(): number {
+    return 1_700_000_000_000;
+  }
+}
+
+@Controller('/hello')
+class HelloController {
+  constructor(@Inject(Greeting) private readonly greeting: string, private readonly clock: Clock) {}
+
+  @Get('/:name')
+  hello(@Params('name') name: string): { text: string; at: number } {
+    return { text: `${this.greeting}, ${name}`, at: this.clock.now() };
+  }
+}
+
+const container: Container = createContainer({ providers: [provide(Greeting, { useValue: 'Hello' })] });
+await container.boot();
+// The public types are real, not `any`: a token of string does not resolve to a number.
+// @ts-expect-error Greeting is a token<string>
+const wrong: number = await container.resolve(Greeting);
+void wrong;
+await container.dispose();
+
+const report: LeakReport = await checkThreadLeaks(async () => {
+  const app = await createApp({ providers: [provide(Greeting, { useValue: 'Hello' }), provide(Clock)], controllers: [HelloController] });
+  const response = await app.inject({ method: 'GET', url: '/hello/Ada' });
+  await app.close();
+  console.log(JSON.stringify({ status: response.statusCode, body: response.json() }));
+}, { settleMs: 100 });
+console.log(JSON.stringify({ threadLeakFree: report.ok }));
