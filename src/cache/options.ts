@@ -17,11 +17,12 @@ export interface ResolvedCacheOptions extends StoreOptions {
 
 // A TTL is an expiry time stored with the entry, not a timer, so it may exceed a timer's 2^31-1 ms.
 const ttl = duration({ max: Number.MAX_SAFE_INTEGER });
+const redisUrl = text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' });
 
 const redisSchema = {
-  url: text({ pattern: /^rediss?:\/\//, expected: 'a redis:// or rediss:// URL' }),
+  url: redisUrl,
   // Credentials and TLS are node options (`options`), which apply to every node the client discovers.
-  cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes"),
+  cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes", 1),
   clusterOptions: anyObject("ioredis's Cluster options object"),
   options: anyObject("ioredis's options object"),
 } satisfies Schema<RedisCacheOptions>;
@@ -32,10 +33,10 @@ export const cacheSchema = {
   redis: shape(redisSchema),
   prefix: text(),
   ttl,
+  maxEntries: count(1),
   timeout: duration({ min: 1 }),
   onUnavailable: oneOf(['bypass', 'fail']),
   lockTtl: duration({ min: 1 }),
-  maxEntries: count(1),
   serializer: satisfies('an object with serialize(value) and deserialize(data) methods', (v) =>
     typeof (v as Partial<CacheSerializer>).serialize === 'function' && typeof (v as Partial<CacheSerializer>).deserialize === 'function'),
 } satisfies Schema<CacheOptions>;
@@ -47,10 +48,8 @@ export function resolveCacheOptions(options: CacheOptions, where = 'createCache'
   validateOptions(cacheSchema, options, where);
   const prefix = options.prefix ?? 'loopsafe:';
   const cluster = options.redis?.cluster;
-  if (cluster !== undefined && cluster.length === 0) {
-    throw new InvalidOptionError(where, 'redis.cluster', "a non-empty array of 'redis://host:port' URLs of Cluster nodes", cluster);
-  }
-  // A brace in the prefix would become the hash tag and put a key's value and its lock in different slots.
+  // How two options combine, which no single option's rule can see: a brace in the prefix would become the hash
+  // tag and put a key's value and its lock in different slots.
   if (cluster !== undefined && /[{}]/.test(prefix)) throw new InvalidOptionError(where, 'prefix', 'a prefix without { or } with a Redis Cluster', prefix);
   return {
     backend: options.backend ?? 'memory',

@@ -27,6 +27,7 @@ export class DisposalStack {
   // Flat triples (name, instance, disposer) keep a request scope to one small array.
   #items: unknown[] = [];
   #done: Promise<void> | undefined;
+  #closed = false;
   #sealed = false;
   #inflight: Set<Promise<unknown>> | undefined;
   #controller: AbortController | undefined;
@@ -37,9 +38,9 @@ export class DisposalStack {
     this.#what = what;
   }
 
-  /** True once dispose() has begun. */
+  /** True once dispose() has begun, including while its first disposers are still running synchronously. */
   get closed(): boolean {
-    return this.#done !== undefined;
+    return this.#closed;
   }
 
   /** True once the disposers have started: an instance finishing now must be disposed on its own. */
@@ -52,7 +53,7 @@ export class DisposalStack {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
-      else if (this.#done !== undefined) this.#controller.abort(this.#disposedReason());
+      else if (this.#closed) this.#controller.abort(this.#disposedReason());
     }
     return this.#controller.signal;
   }
@@ -82,6 +83,11 @@ export class DisposalStack {
   /** Dispose everything recorded, newest first. Calling it again returns the same promise. */
   dispose(): Promise<void> {
     if (this.#done !== undefined) return this.#done;
+    // Called again by a disposer before the first call returned: the same run, once it has a promise.
+    if (this.#closed) return Promise.resolve().then(() => this.#done);
+    // Closed before any disposer runs, so what a disposer resolves from this scope is refused rather than handed
+    // an instance about to be disposed, or built only to be disposed at once.
+    this.#closed = true;
     // The reason is made only when somebody holds the signal: a scope nobody asked it of pays nothing.
     if (this.#controller !== undefined) this.abort(this.#disposedReason());
     if (this.#inflight === undefined || this.#inflight.size === 0) {

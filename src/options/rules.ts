@@ -87,12 +87,12 @@ export function shape<T>(schema: Schema<T>, expected = 'an object'): Rule {
   };
 }
 
-/** An array; each item (named `option[i]`) must pass `item`. */
-export function list(item: Rule, expected = `an array of ${item.expected.replace(/^an? /, '')}s`): Rule {
+/** An array of at least `minItems` items; each item (named `option[i]`) must pass `item`. */
+export function list(item: Rule, expected = `an array of ${item.expected.replace(/^an? /, '')}s`, minItems = 0): Rule {
   return {
     expected,
     accepts(v, at) {
-      if (!Array.isArray(v)) return false;
+      if (!Array.isArray(v) || v.length < minItems) return false;
       v.forEach((element: unknown, i) => {
         const option = `${at.option}[${i}]`;
         if (!item.accepts(element, { where: at.where, option })) throw new InvalidOptionError(at.where, option, item.expected, element);

@@ -4,11 +4,11 @@ import type { AllowRule, ThreadMonitorOptions } from './monitor.js';
 import type { WorkKind } from './work.js';
 
 const kinds: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
+const kind = oneOf(kinds);
 
-/** One `allow` rule: a provider's name, a kind of work or a list of kinds, or both. */
-const allowRule = {
-  provider: text({ nonEmpty: true }),
-  kind: either(oneOf(kinds), list(oneOf(kinds))),
+const allowRuleSchema = {
+  provider: text({ nonEmpty: true, expected: "a provider's name" }),
+  kind: either(kind, list(kind)),
 } satisfies Schema<AllowRule>;
 
 /** `createThreadMonitor()`'s options. */
@@ -20,6 +20,6 @@ export const monitorSchema = {
   captureStacks: flag(),
   // metrics.ts recognises a prom-client Registry (it needs the package loaded); here only its type is checked.
   metrics: anyObject('a prom-client Registry'),
-  allow: list(shape(allowRule)),
+  allow: list(shape(allowRuleSchema, 'a rule { provider?, kind? }'), 'an array of rules { provider?, kind? }'),
   routes: flag(),
 } satisfies Schema<ThreadMonitorOptions>;

@@ -31,8 +31,9 @@ test('a factory that times out terminates the Worker it started, through its sig
   const worker = await started.promise;
   const exited = once(worker, 'exit');
   t.is(((await t.throwsAsync(resolving)) as LoopsafeError).code, 'LOOPSAFE_ERR_PROVIDER_TIMEOUT');
-  const [code] = (await exited) as [number];
-  t.is(code, 1, 'terminated, not finished');
+  // The worker never finishes on its own (its interval keeps it alive), so an exit at all is the terminate() the
+  // signal ran. The code is not asserted: it depends on how far the thread had started when it was terminated.
+  await exited;
   await scope.dispose();
 });
 
