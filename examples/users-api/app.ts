@@ -18,8 +18,8 @@ export interface UsersApiOptions {
 }
 
 /**
- * Build the users API, watched by the thread monitor (createApp's default mode, `warn`, sampling the OS thread
- * count every second) with its metrics on `GET /metrics` in Prometheus text.
+ * Build the users API, watched by the thread monitor in `warn` mode (createApp's default only samples threads; the
+ * demo also names the provider that offloads), with its metrics on `GET /metrics` in Prometheus text.
  */
 export async function buildUsersApi(options: UsersApiOptions = {}): Promise<FastifyInstance> {
   return createApp(usersApiOptions(options));

@@ -39,11 +39,12 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
    */
   shutdown?: ShutdownOptions | false;
   /**
-   * The thread monitor that watches every resolution. By default the app creates one in `warn` mode that samples
-   * the OS thread count every second (`app.threadMonitor`), and closes it with the app; pass monitor options to
-   * have the app create a different one, your own monitor (the app leaves it open), or `false` for none. Passing
-   * an `observer` also replaces the default.
-   * @default { mode: 'warn', sampleIntervalMs: 1000 }
+   * The thread monitor of the app (`app.threadMonitor`). By default the app creates one that samples the OS thread
+   * count every second and attributes nothing (mode `off`: no per-resolution cost), and closes it with the app. Pass
+   * monitor options to have the app create a different one (`{ mode: 'warn' }` names the provider that puts work on
+   * the thread pool; `{ mode: 'throw' }` fails it, for CI), your own monitor (the app leaves it open), or `false` for
+   * none. Passing an `observer` also replaces the default.
+   * @default { mode: 'off', sampleIntervalMs: 1000 }
    */
   monitor?: ThreadMonitor | ThreadMonitorOptions | false;
 }

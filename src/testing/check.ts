@@ -104,7 +104,7 @@ async function run(block: () => unknown, title: string | undefined, settleMs: nu
   blockEpoch = addSink(sink);
   acquireAttribution();
   const previous = setAmbientObserver(createThreadMonitor({ mode: 'off' }));
-  handles.start();
+  handles.start(blockEpoch);
   workers.start();
   let settledMs = 0;
   let after: number | undefined;

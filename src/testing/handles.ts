@@ -36,6 +36,8 @@ export class HandleTracker {
   // Stacks of nextTick callbacks queued in the block: `server.listen(port, host)` opens its handle from one.
   readonly #ticks = new Map<number, { stack?: string }>();
   #listening = false;
+  /** The block's epoch: handles opened by the activity of a run that started before it are not the block's. */
+  #epoch = Infinity;
   readonly #hook = createHook({
     trackPromises: false,
     init: (asyncId, type, _trigger, resource) => {
@@ -45,7 +47,9 @@ export class HandleTracker {
         return;
       }
       if (!TRACKED.has(type)) return;
-      const path = runStorage.getStore()?.path;
+      const run = runStorage.getStore();
+      if (run !== undefined && run.epoch < this.#epoch) return; // a singleton's server or interval, built before
+      const path = run?.path;
       const tick = this.#ticks.get(executionAsyncId());
       this.#entries.set(asyncId, { type, resource: resource as Entry['resource'], path, stack: captureStack(), tick });
     },
@@ -55,7 +59,8 @@ export class HandleTracker {
     },
   });
 
-  start(): void {
+  start(epoch: number): void {
+    this.#epoch = epoch;
     this.#listening = true;
     this.#hook.enable();
   }

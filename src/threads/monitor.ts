@@ -185,8 +185,13 @@ class Monitor implements ThreadMonitor, RunOwner {
   #allowed = 0;
   #closed = false;
   readonly #allow: readonly AllowRule[];
-  /** Throw mode: each factory run by its trail, so a timeout can carry what the run did (see `runFailed`). */
+  /**
+   * Throw mode: the runs that found something, by trail, so a timeout can carry what the run did (`runFailed`).
+   * Filled only on a run's first finding: a map entry per factory run costs more in GC than the whole run.
+   */
   readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
+  /** Runs the resolver gave up on before they found anything: what they find later is warned, not kept. */
+  readonly #abandoned = new WeakSet<ResolutionTrail>();
 
   constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[]) {
     this.mode = mode;
@@ -219,7 +224,6 @@ class Monitor implements ThreadMonitor, RunOwner {
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
     const watch = budget > 0 ? startWatch(budget) : undefined;
-    this.#runs?.set(trail, run);
     let result: R;
     try {
       result = runStorage.run(run, invoke);
@@ -255,7 +259,11 @@ class Monitor implements ThreadMonitor, RunOwner {
    */
   runFailed(trail: ResolutionTrail, error: unknown): unknown {
     const run = this.#runs?.get(trail);
-    if (run === undefined || run.settled) return error;
+    if (run === undefined) {
+      if (this.mode === 'throw') this.#abandoned.add(trail);
+      return error;
+    }
+    if (run.settled) return error;
     run.settled = true;
     return this.#withEvidence(run, error);
   }
@@ -263,8 +271,12 @@ class Monitor implements ThreadMonitor, RunOwner {
   /** @internal */
   offload(run: FactoryRun, finding: OffloadFinding): void {
     if (!this.#count(run, finding)) return;
-    if (this.mode === 'throw' && !run.settled) {
-      (run.offloads ??= []).push(finding);
+    if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {
+      if (run.offloads === undefined) {
+        run.offloads = [];
+        this.#runs?.set(run.trail, run);
+      }
+      run.offloads.push(finding);
     } else if (this.mode !== 'off') {
       this.#warn(`${finding.path.join('>')}|${finding.kind}|${finding.phase}`, ThreadOffloadError.code, offloadWarning(finding));
     }
@@ -311,8 +323,10 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (loopBlockChannel.hasSubscribers) loopBlockChannel.publish(finding);
     for (const sink of sinks) sink.loopBlock(finding);
     if (this.#closed) return;
-    if (this.mode === 'throw') run.loopBlock = finding;
-    else if (this.mode === 'warn') {
+    if (this.mode === 'throw') {
+      run.loopBlock = finding;
+      this.#runs?.set(run.trail, run);
+    } else if (this.mode === 'warn') {
       this.#warn(`${finding.path.join('>')}|block`, LoopBlockedError.code,
         `${finding.path.join(' -> ')}: the factory held the event loop for ${finding.ms.toFixed(1)} ms (budget ${finding.budgetMs} ms).`);
     }
