@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { setAmbientObserver } from '../resolution/observer.js';
 import { readThreadCount } from '../threads/count.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { createThreadMonitor } from '../threads/monitor.js';
+import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
 import type { WorkKind } from '../threads/work.js';
 import { closeTarget, containerOf, loadTarget } from './load.js';
 import { newPhase, Probe, type PhaseRecord } from './probe.js';
@@ -92,6 +94,11 @@ export async function runDoctor(options: DoctorOptions): Promise<{ report: Docto
   const phases: DoctorPhase[] = [];
   // The ambient observer reaches containers the module creates itself (a function export, a module-level container).
   const previous = setAmbientObserver(monitor);
+  // As a leak check does: while a sink listens, every monitor attributes, createApp()'s default (mode off) too;
+  // the findings reach the probe on threadChannels.
+  const sink: FindingSink = { offload: () => {}, loopBlock: () => {} };
+  addSink(sink);
+  acquireAttribution();
   try {
     options.progress('boot: building the app');
     let threads = readThreadCount();
@@ -127,6 +134,8 @@ export async function runDoctor(options: DoctorOptions): Promise<{ report: Docto
     return { report: { module: options.module, phases, findings: phases.reduce((n, p) => n + p.findings.length, 0) }, graph };
   } finally {
     setAmbientObserver(previous);
+    releaseAttribution();
+    removeSink(sink);
     probe.close();
     monitor.close();
   }
