@@ -19,6 +19,14 @@ export interface Peer {
 export const peers: readonly Peer[] = [
   { name: 'hand-written', baseline: true, load: async () => (await import('./graph/handwritten.js')).createGraph() },
   { name: 'loopsafe', load: async () => (await import('./graph/loopsafe.js')).createGraph() },
+  {
+    // The same graph with every loopsafe tracing channel subscribed: what turning tracing on costs.
+    name: 'loopsafe traced', only: ['M1', 'M2', 'M3'],
+    load: async () => {
+      (await import('./tracing-on.js')).traceEverything();
+      return (await import('./graph/loopsafe.js')).createGraph();
+    },
+  },
   { name: 'awilix', competitor: true, load: async () => (await import('./graph/awilix.js')).createGraph() },
   { name: 'inversify', competitor: true, load: async () => (await import('./graph/inversify.js')).createGraph() },
   {

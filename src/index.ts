@@ -54,3 +54,14 @@ export type {
 export {
   ClusterAppError, ClusterWorkerFailedError, ClusterCrashLoopError, ClusterShutdownTimeoutError, type BusyWorker,
 } from './errors/cluster.js';
+export type { AppGraph, GraphProvider, GraphEdge, GraphRoute, ProviderKind, Synchrony, EdgeKind } from './graph/model.js';
+export { graphToDot } from './graph/dot.js';
+export { graphToMermaid } from './graph/mermaid.js';
+export { graphToJson } from './graph/json.js';
+export { graphToHtml, type GraphHtmlOptions } from './graph/html.js';
+export type { GraphRenderOptions } from './graph/style.js';
+export { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './observe/channels.js';
+export { composeObservers } from './observe/compose.js';
+export { CliUsageError, CliModuleLoadError, CliModuleUnusableError } from './errors/cli.js';
+export { createLoopsafeMetrics, type LoopsafeMetrics, type LoopsafeMetricsOptions } from './observe/metrics.js';
+export type { CacheEvent, CacheEventKind } from './observe/cache-events.js';

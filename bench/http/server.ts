@@ -13,6 +13,11 @@ export const peers: Record<string, () => Promise<FastifyInstance>> = {
   '@fastify/awilix': awilix,
   'inversify child': inversify,
   'loopsafe route()': buildFunctions,
+  // The same app with every loopsafe tracing channel subscribed (do-nothing handlers): the cost of tracing on.
+  'loopsafe route(), traced': async () => {
+    (await import('../tracing-on.js')).traceEverything();
+    return buildFunctions();
+  },
   'loopsafe route(), monitor off': buildFunctionsUnwatched,
   'loopsafe controller': buildController,
   'loopsafe route(), id factory': buildFunctionsFactoryId,

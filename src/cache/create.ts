@@ -1,4 +1,5 @@
 import { CacheClosedError, CacheUnavailableError } from '../errors/cache.js';
+import { cacheEvent } from '../observe/cache-events.js';
 import type { Cache, CacheLoader, CacheOptions, CacheSetOptions } from './cache.js';
 import { MemoryStore } from './memory.js';
 import { resolveCacheOptions, ttlOption, type ResolvedCacheOptions } from './options.js';
@@ -40,8 +41,12 @@ class SharedCache implements Cache {
     try {
       this.#assertOpen('get');
       return this.#store.get(key).then(
-        (data) => (data == null ? undefined : (decode(this.#options.serializer, key, data) as T)),
+        (data) => {
+          cacheEvent(data == null ? 'miss' : 'hit', 'get');
+          return data == null ? undefined : (decode(this.#options.serializer, key, data) as T);
+        },
         (error: unknown) => {
+          cacheEvent('error', 'get');
           const failure = this.#store.failure(error, 'get', key);
           if (this.#bypass && failure instanceof CacheUnavailableError) return undefined;
           throw failure;
@@ -69,8 +74,12 @@ class SharedCache implements Cache {
       const ttl = ttlOption(options, this.#options.ttl, 'cache.getOrLoad');
       // A hit costs the backend read and one reaction; everything else is on the miss path.
       return this.#store.get(key).then(
-        (data) => (data != null ? (decode(this.#options.serializer, key, data) as T) : this.#miss(key, loader, ttl, true)),
+        (data) => {
+          cacheEvent(data == null ? 'miss' : 'hit', 'getOrLoad');
+          return data != null ? (decode(this.#options.serializer, key, data) as T) : this.#miss(key, loader, ttl, true);
+        },
         (error: unknown) => {
+          cacheEvent('error', 'getOrLoad');
           const failure = this.#store.failure(error, 'getOrLoad', key);
           if (!(this.#bypass && failure instanceof CacheUnavailableError)) throw failure;
           return this.#miss(key, loader, ttl, false);
@@ -111,7 +120,10 @@ class SharedCache implements Cache {
 
   async #load(key: string, loader: CacheLoader<unknown>, ttl: number, reachable: boolean): Promise<string> {
     let produced: string | undefined;
-    const produce = async (): Promise<string> => (produced = encode(this.#options.serializer, key, await loader()));
+    const produce = async (): Promise<string> => {
+      cacheEvent('load', 'getOrLoad');
+      return (produced = encode(this.#options.serializer, key, await loader()));
+    };
     if (!reachable) return produce();
     try {
       if (this.#store.loadShared !== undefined) return await this.#store.loadShared(key, produce, ttl);

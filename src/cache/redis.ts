@@ -19,6 +19,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1`;
 
+// Take the load lock only while the value is still missing, in one step: a lock taken with a plain SET NX after a
+// miss read a moment earlier would let a caller whose miss predates another process's store load the key again.
+// The value and the lock share a hash slot, so this runs on a Cluster too. Returns [1, value] or [0, won].
+const ACQUIRE = `
+local value = redis.call('GET', KEYS[1])
+if value then return {1, value} end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {0, 1} end
+return {0, 0}`;
+
 const MAX_ROUNDS = 8;
 // Lock tokens must be unique across machines, where process ids repeat.
 const lockOwner = randomUUID();
@@ -72,8 +81,10 @@ export class RedisStore implements Store {
     const channel = this.#keys.channel;
     const token = `${lockOwner}:${++lockSerial}`;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const won = await this.#send('getOrLoad', key, (c) => c.set(lockKey, token, 'PX', this.#options.lockTtl, 'NX'));
-      if (won === 'OK') {
+      const [found, result] = (await this.#send('getOrLoad', key, (c) =>
+        c.eval(ACQUIRE, 2, valueKey, lockKey, token, String(this.#options.lockTtl)))) as [number, string | number];
+      if (found === 1) return result as string;
+      if (result === 1) {
         let data: string;
         try {
           data = await produce();

@@ -8,6 +8,9 @@ import {
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { checkGraph } from '../resolution/graph.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
+import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
+import { containerObserver } from '../observe/compose.js';
+import { traced } from '../observe/trace.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
@@ -15,6 +18,9 @@ import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
+import { describeGraph } from '../graph/describe.js';
+import type { AppGraph } from '../graph/model.js';
+import { routesOf } from '../graph/roots.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
 
@@ -36,10 +42,11 @@ export interface ContainerOptions {
    */
   inversify?: InversifyContainer;
   /**
-   * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. A container created without
-   * one inside a `loopsafe/testing` leak-check block is watched by the helper's own monitor.
+   * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. Pass an array (or
+   * `composeObservers()`) for several; the first is outermost. A container created without one inside a
+   * `loopsafe/testing` leak-check block is watched by the helper's own monitor.
    */
-  observer?: ResolutionObserver;
+  observer?: ResolutionObserver | readonly ResolutionObserver[];
   /**
    * Allow creating the container inside a worker thread. Off by default, because a worker importing the app
    * module would silently build a second copy of every singleton.
@@ -78,6 +85,11 @@ export interface Container extends AsyncDisposable {
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
   readonly disposed: boolean;
+  /**
+   * Describe every provider, dependency and (in a Fastify app) route, as data to render with `graphToDot()`,
+   * `graphToMermaid()`, `graphToJson()` or `graphToHtml()`. Checks the graph first, as `check()` does.
+   */
+  graph(): AppGraph;
 }
 
 /**
@@ -113,7 +125,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     if (!isMainThread && options.allowWorkerThread !== true) throw new WrongThreadError(threadId);
     this.#timeout = options.timeout ?? 10_000;
     // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
-    this.observer = options.observer ?? ambientObserver(this);
+    this.observer = containerObserver(options.observer, ambientObserver(this));
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);
@@ -168,6 +180,10 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
 
   boot(): Promise<void> {
     if (this.#booting !== undefined) return this.#booting;
+    return bootChannel.start.hasSubscribers ? traced(bootChannel, { container: this }, () => this.#boot()) : this.#boot();
+  }
+
+  #boot(): Promise<void> {
     let eager: unknown[];
     try {
       this.#assertAlive('boot');
@@ -221,6 +237,11 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     return scope;
   }
 
+  graph(): AppGraph {
+    this.check();
+    return describeGraph(this.#plans!.values(), routesOf(this));
+  }
+
   /** @internal */
   planOf(key: Key): Plan {
     // Kept this small so V8 inlines it into every resolve; the rare cases live in #planOfSlow.
@@ -247,7 +268,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#disposing ??= this.#dispose();
+    this.#disposing ??= containerDisposeChannel.start.hasSubscribers
+      ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
+      : this.#dispose();
     return this.#disposing;
   }
 

@@ -16,7 +16,8 @@ export const containerSchema = {
   overrides: registrations,
   timeout: duration({ off: true }),
   inversify: satisfies('an inversify Container', (v) => typeof (v as { isBound?: unknown }).isBound === 'function'),
-  observer: satisfies('an object with a runFactory(trail, invoke) method', (v) => typeof (v as { runFactory?: unknown }).runFactory === 'function'),
+  observer: satisfies('an object with a runFactory(trail, invoke) method, or an array of them', (v) =>
+    (Array.isArray(v) ? v : [v]).every((o) => typeof (o as { runFactory?: unknown } | null)?.runFactory === 'function')),
   allowWorkerThread: flag(),
 } satisfies Schema<ContainerOptions>;
 

@@ -1,5 +1,6 @@
 import type { Class, Key, KeyType } from '../tokens.js';
 import type { Lifetime } from './lifetime.js';
+import { recordDeclaration } from '../graph/declared.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
 
@@ -207,6 +208,7 @@ export function provide<K extends Key, const D extends readonly Dep[] = never>(
   key: K,
   def?: ProviderDef<KeyType<K>, D, CtorParams<K>>,
 ): Registration<KeyType<K>> {
+  recordDeclaration(key);
   return { key: key as Key<KeyType<K>>, def };
 }
 

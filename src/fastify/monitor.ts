@@ -23,7 +23,7 @@ export interface AppMonitor {
  * builds and owns, `false` for none. A user-supplied `observer` is the user's choice of watcher, so no default is
  * added beside it.
  */
-export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, observer: ResolutionObserver | undefined): AppMonitor {
+export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, observer: ResolutionObserver | readonly ResolutionObserver[] | undefined): AppMonitor {
   if (monitor === false || (monitor === undefined && observer !== undefined)) return { monitor: undefined, owned: false };
   if (monitor !== undefined && isMonitor(monitor)) return { monitor, owned: false };
   return { monitor: createThreadMonitor(monitor ?? defaultMonitorOptions), owned: true };

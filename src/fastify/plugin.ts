@@ -6,6 +6,7 @@ import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { internalsOf } from '../container/seam.js';
 import { routeAttributionOf } from '../threads/routes.js';
 import { validateOptions } from '../options/validate.js';
+import { recordRoute } from '../graph/roots.js';
 import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
@@ -58,6 +59,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
 
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
+  for (const r of routes) recordRoute(container, { key: r.key, method: [r.method].flat().join(','), url: r.url });
   try {
     await container.boot();
   } catch (error) {

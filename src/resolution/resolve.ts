@@ -4,6 +4,7 @@ import {
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
 
@@ -120,7 +121,7 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
-  const here = observer === undefined || observer.active === false ? undefined : { name: plan.name, parent: trail };
+  const here = (observer === undefined || observer.active === false) && !resolveTracer.active ? undefined : { name: plan.name, parent: trail };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
@@ -228,8 +229,7 @@ export function awaitPending(args: unknown[], pendingAt: readonly number[]): Pro
 function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined, timer: AbortController | undefined): unknown {
   let result: unknown;
   try {
-    const observer = site.root.observer;
-    result = observer === undefined || trail === undefined ? invoke(plan, args) : observer.runFactory(trail, () => invoke(plan, args));
+    result = trail === undefined ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
   } catch (error) {
     throw failed(plan, error);
   }

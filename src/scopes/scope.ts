@@ -3,6 +3,8 @@ import { DisposalStack, settled } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
 import { KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
 import { slotOf, stored } from '../resolution/slots.js';
+import { scopeDisposeChannel, scopeOpenChannel, tracing, type ScopeContext } from '../observe/channels.js';
+import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
 
 /**
@@ -41,12 +43,18 @@ export class RequestScope implements Scope, Site {
   prevOpen: RequestScope | undefined = undefined;
   nextOpen: RequestScope | undefined = undefined;
   readonly #host: ScopeHost;
+  /** The context published when the scope opened, reused for its disposal so subscribers can pair them. */
+  #trace: ScopeContext | undefined = undefined;
 
   constructor(host: ScopeHost) {
     this.#host = host;
     this.root = host.root;
     // Starts empty and grows to the slots this request uses (see slots.ts).
     this.slots = [];
+    if (tracing.scopeOpen.active) {
+      this.#trace = { scope: this };
+      scopeOpenChannel.publish(this.#trace);
+    }
   }
 
   get disposed(): boolean {
@@ -90,7 +98,9 @@ export class RequestScope implements Scope, Site {
 
   dispose(): Promise<void> {
     if (this.stack.closed) return this.stack.dispose();
-    const done = this.stack.dispose();
+    const done = tracing.scopeDispose.active
+      ? traced(scopeDisposeChannel, this.#trace ?? { scope: this }, () => this.stack.dispose())
+      : this.stack.dispose();
     // The container keeps a scope listed until its disposers have finished, so container.dispose() waits for a
     // scope that is still disposing before it disposes the singletons that scope's instances use.
     if (done === settled) this.#host.released(this);

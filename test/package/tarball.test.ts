@@ -95,9 +95,10 @@ test('attw finds no type resolution problem for ESM consumers (NodeNext and bund
   // the repo's TypeScript (attw's bundled one predates TypeScript's support for require(esm)).
   // attw exits non-zero on any problem, which rejects here.
   const { stdout } = await run(process.execPath, [attw, tarball, '--no-definitely-typed', '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { timeout: 120_000 });
-  for (const entry of ['loopsafe', 'loopsafe/fastify', 'loopsafe/testing']) t.true(stdout.includes(`"${entry}"`), entry);
-  t.is(stdout.match(/^node16 \(from ESM\): 🟢 \(ESM\)\s*$/gm)?.length, 3);
-  t.is(stdout.match(/^bundler: 🟢\s*$/gm)?.length, 3);
+  const entries = ['loopsafe', 'loopsafe/fastify', 'loopsafe/testing', 'loopsafe/otel'];
+  for (const entry of entries) t.true(stdout.includes(`"${entry}"`), entry);
+  t.is(stdout.match(/^node16 \(from ESM\): 🟢 \(ESM\)\s*$/gm)?.length, entries.length);
+  t.is(stdout.match(/^bundler: 🟢\s*$/gm)?.length, entries.length);
 });
 
 for (const project of projects) {

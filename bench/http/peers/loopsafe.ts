@@ -1,8 +1,8 @@
 // loopsafe: createApp with the graph as providers. The request id is supplied in an onRequest hook, as the README
 // teaches; one variant makes it with a request-scoped factory instead, and one route touches no DI at all.
-import type { FastifyInstance } from 'fastify';
-import { provide } from '../../../src/index.js';
-import { Controller, Get, Inject, createApp, route } from '../../../src/fastify/index.js';
+import fastify, { type FastifyInstance } from 'fastify';
+import { createContainer, createThreadMonitor, provide } from '../../../src/index.js';
+import { Controller, Get, Inject, createApp, loopsafePlugin, route } from '../../../src/fastify/index.js';
 import { A, B, C, Clock, Config, D, E, Logger, RequestId, stats } from '../graph.js';
 
 /** How the request id reaches the scope. */
@@ -27,12 +27,25 @@ function providers(id: IdSource) {
 
 const statsRoute = route({ method: 'GET', url: '/stats', handler: () => stats });
 
-/** The README's way: `request.di.supply(RequestId, ...)` in an onRequest hook. */
-function supplyInOnRequest(app: FastifyInstance): FastifyInstance {
+/**
+ * The README's way for a value per request: the plugin on your own fastify instance, `request.di.supply()` in an
+ * onRequest hook (createApp returns a ready app, so hooks are added before the plugin boots, as here).
+ */
+async function withPlugin(routes: Parameters<typeof loopsafePlugin>[1]['routes'], controllers: Parameters<typeof loopsafePlugin>[1]['controllers'], monitor: boolean): Promise<FastifyInstance> {
   let next = 0;
+  const app = fastify({ return503OnClosing: false });
+  await app.register(loopsafePlugin, {
+    container: createContainer({
+      providers: providers('supplied'),
+      ...(monitor ? { observer: createThreadMonitor({ mode: 'off', sampleIntervalMs: 1000 }) } : {}),
+    }),
+    ...(routes === undefined ? {} : { routes }),
+    ...(controllers === undefined ? {} : { controllers }),
+  });
   app.addHook('onRequest', async (request) => {
     request.di.supply(RequestId, ++next);
   });
+  await app.ready();
   return app;
 }
 
@@ -46,14 +59,14 @@ const hello = route({
   },
 });
 
-/** `route()`, the id supplied in onRequest, watched by createApp's default thread monitor (warn, sampling). */
+/** `route()`, the id supplied in onRequest, with the monitor createApp creates by default (sampling threads). */
 export async function buildFunctions(): Promise<FastifyInstance> {
-  return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false }));
+  return withPlugin([hello, statsRoute], undefined, true);
 }
 
-/** The same app with the default monitor turned off, to price the default. */
+/** The same app with no monitor at all, to price the default. */
 export async function buildFunctionsUnwatched(): Promise<FastifyInstance> {
-  return supplyInOnRequest(await createApp({ providers: providers('supplied'), routes: [hello, statsRoute], shutdown: false, monitor: false }));
+  return withPlugin([hello, statsRoute], undefined, false);
 }
 
 /** `route()`, the id made by a request-scoped factory (no hook). */
@@ -72,9 +85,7 @@ class HelloController {
 
 /** A controller, the id supplied in onRequest. */
 export async function buildController(): Promise<FastifyInstance> {
-  return supplyInOnRequest(
-    await createApp({ providers: providers('supplied'), controllers: [HelloController], routes: [statsRoute], shutdown: false }),
-  );
+  return withPlugin([statsRoute], [HelloController], true);
 }
 
 /** The plugin's floor: the same app, but /hello touches no DI (what a request that ignores request.di costs). */

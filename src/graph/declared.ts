@@ -1,0 +1,21 @@
+import { captureStack, pickSite } from '../threads/site.js';
+
+// Keyed by the provider's key (tokens are unregistered symbols, classes are functions), weakly. The stack is
+// captured unformatted (V8 formats it on first read), so provide() pays for a frame walk only.
+const declared = new WeakMap<WeakKey, { stack?: string }>();
+
+function weak(key: unknown): key is WeakKey {
+  return typeof key === 'function' || (typeof key === 'object' && key !== null) || (typeof key === 'symbol' && Symbol.keyFor(key) === undefined);
+}
+
+/** Remember where `provide()` was called for this key; a later `provide()` of the same key (an override) wins. @internal */
+export function recordDeclaration(key: unknown): void {
+  if (weak(key)) declared.set(key, captureStack());
+}
+
+/** `file:line:column` of the user's latest `provide()` call for this key, when one was recorded. @internal */
+export function declarationOf(key: unknown): string | undefined {
+  if (!weak(key)) return undefined;
+  const holder = declared.get(key);
+  return holder === undefined ? undefined : pickSite(holder.stack ?? '').user;
+}

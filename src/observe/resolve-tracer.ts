@@ -1,0 +1,27 @@
+import { trailPath, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
+import { resolveChannel, type ResolveContext } from './channels.js';
+import { traced } from './trace.js';
+import { watchSubscribers } from './watch.js';
+
+/**
+ * The observer that publishes factory runs on `loopsafe:resolve`, for every container. The resolver reads its
+ * `active` beside the container's own observer; while nobody subscribes, that is one data-field load. @internal
+ */
+export const resolveTracer: ResolutionObserver & { active: boolean } = watchSubscribers(resolveChannel.start, {
+  // Read on every construction, so a data field (a getter measured ~15 ns more), kept current by watchSubscribers.
+  active: false,
+  runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
+    if (!resolveTracer.active) return invoke();
+    const ctx: ResolveContext = { provider: trail.name, path: trailPath(trail), async: false };
+    return traced(resolveChannel, ctx, invoke);
+  },
+});
+
+/**
+ * Run a factory under the container's observer (when it is active) and the resolve tracer (when someone
+ * subscribes), the tracer outermost so its span covers the observer's verdict. @internal
+ */
+export function runObserved<R>(observer: ResolutionObserver | undefined, trail: ResolutionTrail, invoke: () => R): R {
+  const inner = observer === undefined || observer.active === false ? invoke : () => observer.runFactory(trail, invoke);
+  return resolveTracer.active ? resolveTracer.runFactory(trail, inner) : inner();
+}

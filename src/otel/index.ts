@@ -1,0 +1,1 @@
+export { traceWithOpenTelemetry, type OtelTracingOptions, type OtelTracing } from './tracing.js';
