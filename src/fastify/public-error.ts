@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LoopsafeError } from '../errors/base.js';
 
 /**
@@ -7,39 +7,29 @@ import { LoopsafeError } from '../errors/base.js';
  */
 export const PUBLIC_MESSAGE = 'The server could not provide what this request needs. Its log has the details.';
 
-const kFailure = Symbol('loopsafe.failure');
-type Failed = FastifyReply & { [kFailure]: LoopsafeError | null };
-
 /**
- * Keep loopsafe's error messages out of responses, without taking the error handler from the user: the error
- * handler (the user's own, or fastify's default, which logs the whole error) still gets the error as it is. Only
- * when the body that goes out is fastify's serialization of that error, `{ statusCode, code, error, message }`
- * with its code and message, is the message replaced by {@link PUBLIC_MESSAGE}; a body the user's handler made
- * up goes out untouched.
+ * Keep loopsafe's error messages out of responses, without taking the error handler from the user. The error
+ * handler (the user's own, or fastify's default, which logs the whole error) still gets the error as it is; only
+ * when it sends that very error (`reply.send(error)`, as fastify's default handler does) does fastify serialize a
+ * copy with the same code and {@link PUBLIC_MESSAGE}, the original as its `cause`. A body the user's handler makes
+ * up goes out untouched. It costs nothing until a request fails: `onError` hooks run only then.
  */
 export function hideErrorDetails(app: FastifyInstance): void {
-  app.decorateReply(kFailure, null);
-  app.addHook('onError', function loopsafeNoteFailure(_request, reply, error, done) {
-    if (LoopsafeError.is(error)) (reply as Failed)[kFailure] = error;
+  app.addHook('onError', function loopsafeHideErrorDetails(_request, reply, error, done) {
+    if (LoopsafeError.is(error) && !Object.hasOwn(reply, 'send')) {
+      const send = reply.send;
+      (reply as { send: (payload?: unknown) => FastifyReply }).send = function sendPublicError(this: FastifyReply, payload?: unknown) {
+        return send.call(this, payload === error ? publicError(error) : payload);
+      };
+    }
     done();
-  });
-  app.addHook('onSend', function loopsafeHideErrorDetails(_request: FastifyRequest, reply, payload, done) {
-    const failure = (reply as Failed)[kFailure];
-    done(null, failure === null ? payload : publicBody(payload, failure));
   });
 }
 
-/** The payload, with the failure's message replaced when the payload is fastify's JSON of that failure. */
-function publicBody(payload: unknown, failure: LoopsafeError): unknown {
-  if (typeof payload !== 'string' || !payload.includes(failure.code)) return payload;
-  let body: unknown;
-  try {
-    body = JSON.parse(payload);
-  } catch {
-    return payload;
-  }
-  if (typeof body !== 'object' || body === null) return payload;
-  const fields = body as Record<string, unknown>;
-  if (fields['code'] !== failure.code || fields['message'] !== failure.message) return payload;
-  return JSON.stringify({ ...fields, message: PUBLIC_MESSAGE });
+/** The error fastify serializes for a client: the code, a short message, nothing else of the original. */
+function publicError(error: LoopsafeError): Error {
+  const copy = new Error(PUBLIC_MESSAGE, { cause: error }) as Error & { code: string };
+  copy.name = error.name;
+  copy.code = error.code;
+  return copy;
 }
