@@ -63,5 +63,6 @@ export type { GraphRenderOptions } from './graph/style.js';
 export { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './observe/channels.js';
 export { composeObservers } from './observe/compose.js';
 export { CliUsageError, CliModuleLoadError, CliModuleUnusableError } from './errors/cli.js';
+export { GraphRendererMissingError } from './errors/graph.js';
 export { createLoopsafeMetrics, type LoopsafeMetrics, type LoopsafeMetricsOptions } from './observe/metrics.js';
 export type { CacheEvent, CacheEventKind } from './observe/cache-events.js';

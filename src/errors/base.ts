@@ -132,3 +132,10 @@ function materialize(chain: PathLink): readonly string[] {
 function formatPath(path: readonly string[], detail: string, fix: string): string {
   return `${detail} while resolving ${path.join(' -> ')}. ${fix}`;
 }
+
+/**
+ * Brand of an error an observer raises about a factory run (the thread monitor's `LOOPSAFE_ERR_THREAD_OFFLOAD`,
+ * for one), as opposed to the factory's own failure. The container passes such an error to the caller as it is,
+ * instead of wrapping it in `LOOPSAFE_ERR_PROVIDER_FAILED`, so its code survives. @internal
+ */
+export const OBSERVER_VERDICT: unique symbol = Symbol.for('loopsafe.observerVerdict');

@@ -1,7 +1,6 @@
-import { OBSERVER_VERDICT } from '../resolution/observer.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
-import { FIX_HINT, libraryHint, packageOf } from '../threads/work.js';
-import { LoopsafeError, ResolutionPathError } from './base.js';
+import { LoopsafeError, OBSERVER_VERDICT, ResolutionPathError } from './base.js';
+import { FIX_HINT, libraryHint, packageOf } from './hints.js';
 
 /**
  * A provider's factory put work on the libuv thread pool (fs, `dns.lookup`, async crypto or zlib) or started a

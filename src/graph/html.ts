@@ -1,3 +1,4 @@
+import { GraphRendererMissingError } from '../errors/graph.js';
 import { graphToDot } from './dot.js';
 import type { AppGraph } from './model.js';
 import { findingsByProvider, lifetimeColours, routeColour, type GraphRenderOptions } from './style.js';
@@ -33,7 +34,11 @@ function row(cells: readonly string[]): string {
  */
 export async function graphToHtml(graph: AppGraph, options: GraphHtmlOptions = {}): Promise<string> {
   const title = options.title ?? 'loopsafe graph';
-  viz ??= import('@viz-js/viz').then((m) => m.instance());
+  // An optional peer: only this renderer needs its 5 MB of WebAssembly. A failed import is not cached.
+  viz ??= import('@viz-js/viz').then((m) => m.instance(), (error: unknown) => {
+    viz = undefined;
+    throw new GraphRendererMissingError(error);
+  });
   const svg = (await viz).renderString(graphToDot(graph, options), { format: 'svg' }).replace(/^[\s\S]*?(?=<svg)/, '');
   const findings = findingsByProvider(options);
   const names = new Map(graph.providers.map((p) => [p.id, p.name]));

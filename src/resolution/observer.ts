@@ -32,12 +32,8 @@ export interface ResolutionObserver {
   runFailed?(trail: ResolutionTrail, error: unknown): unknown;
 }
 
-/**
- * Brand of an error an observer raises about a factory run (the thread monitor's `LOOPSAFE_ERR_THREAD_OFFLOAD`,
- * for one), as opposed to the factory's own failure. The container passes such an error to the caller as it is,
- * instead of wrapping it in `LOOPSAFE_ERR_PROVIDER_FAILED`, so its code survives. @internal
- */
-export const OBSERVER_VERDICT: unique symbol = Symbol.for('loopsafe.observerVerdict');
+// The brand of an observer's verdict is defined with the errors that carry it (errors/ imports nothing above it).
+export { OBSERVER_VERDICT } from '../errors/base.js';
 
 /**
  * Where an observer's verdict keeps the instance its factory built before the verdict rejected it: the container
