@@ -49,8 +49,38 @@ const ambientKey = Symbol.for('loopsafe.ambientObserver');
  */
 export function ambientObserver(owner?: object): ResolutionObserver | undefined {
   const observer = (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
-  if (observer === undefined && owner !== undefined) unobserved().add(new WeakRef(owner));
+  if (observer === undefined && owner !== undefined && (globalThis as Record<symbol, unknown>)[trackKey] === true) remember(owner);
   return observer;
+}
+
+// Containers without an observer are listed only once loopsafe/testing is loaded (its leak check reports them): a
+// WeakRef per container is a cost an app that never runs a leak check should not pay.
+const trackKey = Symbol.for('loopsafe.trackUnobserved');
+
+/** Start listing containers created without an observer, for the leak check's report. @internal */
+export function trackUnobserved(): void {
+  (globalThis as Record<symbol, unknown>)[trackKey] = true;
+}
+
+// The list is pruned when it doubles, so an app that keeps creating containers (a rebuild loop, a benchmark) holds
+// references for the live ones only, at an amortised constant cost per container; countUnobserved() prunes too.
+let pruneAt = 64;
+
+function remember(owner: object): void {
+  const set = unobserved();
+  set.add(new WeakRef(owner));
+  if (set.size < pruneAt) return;
+  prune(set);
+  pruneAt = Math.max(64, set.size * 2);
+}
+
+/** Drop the containers that were collected or disposed; return how many are left. */
+function prune(set: Set<WeakRef<object>>): number {
+  for (const ref of set) {
+    const container = ref.deref() as { disposed?: boolean } | undefined;
+    if (container === undefined || container.disposed === true) set.delete(ref);
+  }
+  return set.size;
 }
 
 const unobservedKey = Symbol.for('loopsafe.unobservedContainers');
@@ -66,13 +96,7 @@ function unobserved(): Set<WeakRef<object>> {
  * resolutions cannot be watched, so a leak check says so. @internal
  */
 export function countUnobserved(): number {
-  let live = 0;
-  for (const ref of unobserved()) {
-    const container = ref.deref() as { disposed?: boolean } | undefined;
-    if (container === undefined || container.disposed === true) unobserved().delete(ref);
-    else live++;
-  }
-  return live;
+  return prune(unobserved());
 }
 
 /** Set (or clear, with `undefined`) the ambient observer; returns the previous one. @internal */

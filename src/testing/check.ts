@@ -3,7 +3,7 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/container.js';
 import { OverlappingCheckError, SharedProcessError, ThreadLeakError } from '../errors/testing.js';
 import { validateOptions } from '../options/validate.js';
-import { countUnobserved, setAmbientObserver } from '../resolution/observer.js';
+import { countUnobserved, setAmbientObserver, trackUnobserved } from '../resolution/observer.js';
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { readThreadCount, readThreadNames } from '../threads/count.js';
 import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
@@ -13,6 +13,9 @@ import { HandleTracker } from './handles.js';
 import { leakCheckSchema } from './options.js';
 import { formatLeakReport, type LeakReport } from './report.js';
 import { WorkerTracker } from './workers.js';
+
+// The leak check reports containers that ran without a monitor; from here on, containers are listed for it.
+trackUnobserved();
 
 /** Options of {@link checkThreadLeaks} and {@link assertNoThreadLeaks}. */
 export interface LeakCheckOptions {
