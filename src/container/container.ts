@@ -11,7 +11,7 @@ import { ambientObserver, type ResolutionObserver } from '../resolution/observer
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor, SINGLETON } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
@@ -117,6 +117,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #foreign: ForeignContainer | undefined;
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
+  /** Singletons resolveSync() has returned, by key: its fast path. Cleared when disposal starts. */
+  readonly #built = new Map<Key, unknown>();
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -215,12 +217,19 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   resolveSync<K extends Key>(key: K): KeyType<K> {
+    // The hot path: a singleton this method returned before is one map lookup away, as in a hand-written container.
+    const known = this.#built.get(key);
+    if (known !== undefined) return known as KeyType<K>;
     if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
     const plan = this.planOf(key);
     // A built singleton from a factory or class is stored only once settled, so it is never a promise: return it
     // without the instanceof walk below. (A `useValue` may be a promise, hence the kind test.)
     const built = plan.value;
-    if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) return built as KeyType<K>;
+    if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) {
+      // Registration is closed once plans exist, so the entry never goes stale; dispose() clears the map first.
+      if (built !== undefined && plan.lt === SINGLETON) this.#built.set(key, built);
+      return built as KeyType<K>;
+    }
     const value = get(plan, this, undefined);
     if (plan.pends && value instanceof Promise) {
       value.catch(() => {});
@@ -268,6 +277,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
+    this.#built.clear(); // from now on resolveSync takes the path that refuses
     this.#disposing ??= containerDisposeChannel.start.hasSubscribers
       ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
       : this.#dispose();
