@@ -8,9 +8,13 @@ function weak(key: unknown): key is WeakKey {
   return typeof key === 'function' || (typeof key === 'object' && key !== null) || (typeof key === 'symbol' && Symbol.keyFor(key) === undefined);
 }
 
-/** Remember where `provide()` was called for this key; a later `provide()` of the same key (an override) wins. @internal */
+/**
+ * Remember where `provide()` was first called for this key: where the key is declared (a test's override of it is
+ * not). Only the first call pays for the stack capture (a few µs), so code that declares the same key again, such
+ * as a container built per test or per benchmark operation, pays for it once. @internal
+ */
 export function recordDeclaration(key: unknown): void {
-  if (weak(key)) declared.set(key, captureStack());
+  if (weak(key) && !declared.has(key)) declared.set(key, captureStack());
 }
 
 /** `file:line:column` of the user's latest `provide()` call for this key, when one was recorded. @internal */

@@ -4,6 +4,10 @@ import { Server as TlsServer } from 'node:tls';
 import { ShutdownForcedError, type OpenConnection } from '../errors/fastify.js';
 import { describe, peerOf, type Conn } from './connection.js';
 
+/** Where a response keeps its connection's record while it is in progress. */
+const kConn = Symbol('loopsafe.drainConnection');
+type Tracked = ServerResponse & { [kConn]?: Conn };
+
 /**
  * How long, from being accepted, a connection may take to start its first request once a drain has begun: a
  * client that connected a moment before the signal (or was still in the accept queue) has its request on the wire.
@@ -156,16 +160,29 @@ export class ConnectionDrain {
     conn.http = req.socket;
     clearTimeout(conn.grace);
     conn.grace = undefined;
-    conn.responses.set(res, `${req.method ?? '?'} ${req.url ?? '?'}`);
+    // The request itself is kept, and described only if a forced shutdown reports it: nothing formatted per request.
+    conn.responses.set(res, req);
     this.#inFlight++;
     if (this.#draining) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      conn.responses.delete(res);
-      conn.served++;
-      conn.readAtRest = req.socket.bytesRead;
-      this.#inFlight--;
-      if (this.#draining) this.#settle(conn);
-    });
+    // One listener shared by every response (`this` is the response), found again through the map: no closure per
+    // request, and on(), not once(), which wraps the listener anew each time (a response closes once).
+    (res as Tracked)[kConn] = conn;
+    res.on('close', this.#onResponseClose);
+  }
+
+  readonly #onResponseClose = ((drain: ConnectionDrain) => function onResponseClose(this: ServerResponse): void {
+    const conn = (this as Tracked)[kConn];
+    const req = conn?.responses.get(this);
+    if (conn === undefined || req === undefined) return;
+    conn.responses.delete(this);
+    conn.served++;
+    conn.readAtRest = req.socket.bytesRead;
+    drain.#responseDone(conn);
+  })(this);
+
+  #responseDone(conn: Conn): void {
+    this.#inFlight--;
+    if (this.#draining) this.#settle(conn);
   }
 
   /** While draining: once a connection has nothing in progress, give it a moment for a request on the wire, then end it. */

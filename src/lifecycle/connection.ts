@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OpenConnection } from '../errors/fastify.js';
 
@@ -12,8 +12,8 @@ export interface Conn {
   readonly tls: boolean;
   /** The socket requests arrive on: the TCP socket, or for HTTPS the TLS socket once the handshake is done. */
   http: Socket | undefined;
-  /** Responses in progress, each with its `METHOD url`. */
-  readonly responses: Map<ServerResponse, string>;
+  /** Responses in progress, each with its request (described as `METHOD url` only when reported). */
+  readonly responses: Map<ServerResponse, IncomingMessage>;
   /** Responses finished on it. */
   served: number;
   /** Bytes read from `http` when its last response finished: more means a next request is partly here. */
@@ -28,7 +28,7 @@ export function peerOf(socket: Socket): string {
 
 /** What a connection is doing now, for a forced shutdown's report. @internal */
 export function describe(conn: Conn): OpenConnection {
-  const requests = [...conn.responses.values()];
+  const requests = [...conn.responses.values()].map((req) => `${req.method ?? '?'} ${req.url ?? '?'}`);
   return { remote: conn.remote, state: stateOf(conn, requests.length), requests };
 }
 
