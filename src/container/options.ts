@@ -8,7 +8,22 @@ import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, Supp
 
 // Schema<Registration> makes a field added to Registration a compile error here until it has a rule.
 const registration: Rule = shape<Registration>({ key: anything(), def: anyObject('a provider declaration') }, 'a registration made by provide()');
-const registrations = list(registration, 'an array of registrations made by provide()');
+const detailed = list(registration, 'an array of registrations made by provide()');
+
+/** A `{ key, def }` with no other key and an object (or no) `def`: what the detailed rule accepts, checked fast. */
+function plainRegistration(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
+  for (const k in r) if (k !== 'key' && k !== 'def') return false;
+  const def = (r as { def?: unknown }).def;
+  return def === undefined || (typeof def === 'object' && def !== null && !Array.isArray(def));
+}
+
+// Every container checks its providers: a plain loop for the common case, and the detailed rule (which names the
+// offending item by its path) only when something is off, so no path string is built per provider.
+const registrations: Rule = {
+  expected: detailed.expected,
+  accepts: (v, at) => (Array.isArray(v) && v.every(plainRegistration)) || detailed.accepts(v, at),
+};
 
 /** The options of `createContainer()`. */
 export const containerSchema = {
@@ -58,8 +73,18 @@ const byKind: Readonly<Record<string, Schema<unknown>>> = {
  */
 export function validateProviderDef(key: Key, def: AnyProviderDef | undefined): void {
   if (typeof def !== 'object' || def === null) return; // the boot check reports a missing or non-object declaration
-  const kinds = Object.keys(byKind).filter((kind) => kind in def);
+  let kind: string | undefined;
+  let kinds = 0;
+  for (const k of kindNames) if (k in def) (kind = k), kinds++;
   // A class registered under itself, or a misspelt kind: every name is valid here, so the typo finds its match.
-  const schema = kinds.length === 1 ? byKind[kinds[0]!]! : anyDef;
-  validateOptions(schema as Schema<AnyProviderDef>, def, `provider ${keyName(key)}`);
+  const schema = (kinds === 1 ? byKind[kind!]! : anyDef) as Schema<AnyProviderDef>;
+  try {
+    validateOptions(schema, def, 'provider');
+  } catch {
+    // Rare: the key's display name is built only now, by checking again with it (registration is the hot part of
+    // creating a container, and most declarations are valid).
+    validateOptions(schema, def, `provider ${keyName(key)}`);
+  }
 }
+
+const kindNames = Object.keys(byKind);

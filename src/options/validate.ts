@@ -17,21 +17,31 @@ export function checkShape(rules: Readonly<Record<string, Rule>>, value: unknown
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidOptionError(where, path === '' ? 'options' : path.slice(0, -1), 'an object', value);
   }
-  const known = Object.keys(rules);
+  const known = knownOf(rules);
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(rules, key)) {
-      throw new InvalidOptionError(where, path + key, '', given[key], { known, suggestion: closestName(key, known) });
+      throw new InvalidOptionError(where, path + key, '', given[key], { known: [...known], suggestion: closestName(key, known) });
     }
   }
   for (const key of known) {
     const rule = rules[key]!;
-    const option = path + key;
     const v = given[key];
+    // The option's path is built only for options that were given (most of a schema's are not).
     if (v === undefined) {
-      if (rule.required === true) throw new InvalidOptionError(where, option, rule.expected, v);
-    } else if (!rule.accepts(v, { where, option })) {
-      throw new InvalidOptionError(where, option, rule.expected, v);
+      if (rule.required === true) throw new InvalidOptionError(where, path + key, rule.expected, v);
+      continue;
     }
+    const option = path + key;
+    if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
   }
+}
+
+// A schema's option names, listed once per schema rather than on every call.
+const knownNames = new WeakMap<object, string[]>();
+
+function knownOf(rules: Readonly<Record<string, Rule>>): string[] {
+  let known = knownNames.get(rules);
+  if (known === undefined) knownNames.set(rules, (known = Object.keys(rules)));
+  return known;
 }
