@@ -1,8 +1,9 @@
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { InvalidOptionError } from '../errors/container.js';
-import type { MetricsRegistry } from '../threads/metrics.js';
+import { anyObject, required } from '../options/rules.js';
+import type { Schema } from '../options/rule.js';
+import { validateOptions } from '../options/validate.js';
+import { loadPromClient, type MetricsRegistry } from '../threads/metrics.js';
 import type { CacheEvent } from './cache-events.js';
 import { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './channels.js';
 
@@ -11,6 +12,9 @@ export interface LoopsafeMetricsOptions {
   /** A prom-client `Registry` to register the metrics in. Needs the `prom-client` package. */
   registry: MetricsRegistry;
 }
+
+// Unknown keys (a misspelt `registry`) are refused like every other options object's.
+const metricsSchema = { registry: required(anyObject('a prom-client Registry')) } satisfies Schema<LoopsafeMetricsOptions>;
 
 /** What {@link createLoopsafeMetrics} returns. */
 export interface LoopsafeMetrics {
@@ -57,16 +61,9 @@ class Tally {
  * ```
  */
 export function createLoopsafeMetrics(options: LoopsafeMetricsOptions): LoopsafeMetrics {
-  const registry = options?.registry;
-  if (typeof registry?.registerMetric !== 'function') {
-    throw new InvalidOptionError('createLoopsafeMetrics', 'registry', 'a prom-client Registry', registry);
-  }
-  let prom: Prom;
-  try {
-    prom = createRequire(import.meta.url)('prom-client') as Prom;
-  } catch (cause) {
-    throw new InvalidOptionError('createLoopsafeMetrics', 'registry', 'a prom-client Registry, with the prom-client package installed', cause);
-  }
+  validateOptions(metricsSchema, options, 'createLoopsafeMetrics');
+  const { registry } = options;
+  const prom = loadPromClient<Prom>(registry, 'createLoopsafeMetrics', 'registry');
   const registers = [registry];
   let open = 0;
   let disposeSeconds: number | undefined;

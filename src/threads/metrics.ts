@@ -27,15 +27,7 @@ interface Counts {
 
 /** Register the monitor's gauges and counters in the user's registry. @internal */
 export function createMetrics(registry: MetricsRegistry, counts: Counts, sampler: Sampler | undefined): MonitorMetrics {
-  if (typeof registry?.registerMetric !== 'function') {
-    throw new InvalidOptionError('createThreadMonitor', 'metrics', 'a prom-client Registry', registry);
-  }
-  let prom: PromClient;
-  try {
-    prom = createRequire(import.meta.url)('prom-client') as PromClient;
-  } catch (cause) {
-    throw new InvalidOptionError('createThreadMonitor', 'metrics', 'a prom-client Registry, with the prom-client package installed', cause);
-  }
+  const prom = loadPromClient<PromClient>(registry, 'createThreadMonitor', 'metrics');
   const registers = [registry];
   new prom.Gauge({
     name: 'loopsafe_threads',
@@ -72,4 +64,20 @@ export function createMetrics(registry: MetricsRegistry, counts: Counts, sampler
     offload: (kind) => offloads.inc({ kind }),
     loopBlock: () => blocks.inc(),
   };
+}
+
+/**
+ * Check that `registry` is a prom-client Registry and load the installed prom-client (an optional peer), for every
+ * place that registers metrics; a wrong value or a missing package is `LOOPSAFE_ERR_OPTION_INVALID` naming the
+ * option. @internal
+ */
+export function loadPromClient<T>(registry: unknown, where: string, option: string): T {
+  if (typeof (registry as Partial<MetricsRegistry> | undefined)?.registerMetric !== 'function') {
+    throw new InvalidOptionError(where, option, 'a prom-client Registry', registry);
+  }
+  try {
+    return createRequire(import.meta.url)('prom-client') as T;
+  } catch (cause) {
+    throw new InvalidOptionError(where, option, 'a prom-client Registry, with the prom-client package installed', cause);
+  }
 }

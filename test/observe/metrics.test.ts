@@ -69,3 +69,8 @@ test.serial('the last container disposal time is a gauge; a failed one is counte
 test.serial('a registry that is not one is refused with LOOPSAFE_ERR_OPTION_INVALID', (t) => {
   t.throws(() => createLoopsafeMetrics({ registry: {} as Registry }), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
 });
+
+test.serial('a misspelt option is refused with the name meant, like every other options object', (t) => {
+  const error = t.throws(() => createLoopsafeMetrics({ registry: new Registry(), regsitry: 1 } as never), { code: 'LOOPSAFE_ERR_OPTION_INVALID' }) as unknown as { suggestion?: string };
+  t.is(error.suggestion, 'registry');
+});
