@@ -25,12 +25,13 @@ export interface AppMonitor {
  */
 export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, observer: ResolutionObserver | readonly ResolutionObserver[] | undefined): AppMonitor {
   if (monitor === false || (monitor === undefined && observer !== undefined)) return { monitor: undefined, owned: false };
-  if (monitor !== undefined && isMonitor(monitor)) return { monitor, owned: false };
+  if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false };
   return { monitor: createThreadMonitor(monitor ?? defaultMonitorOptions), owned: true };
 }
 
-function isMonitor(value: ThreadMonitor | ThreadMonitorOptions): value is ThreadMonitor {
-  return typeof (value as ThreadMonitor).runFactory === 'function' && typeof (value as ThreadMonitor).stats === 'function';
+/** A monitor from `createThreadMonitor()`, as opposed to options for one; `createApp`'s option rule asks the same. @internal */
+export function isThreadMonitor(value: unknown): value is ThreadMonitor {
+  return typeof (value as Partial<ThreadMonitor> | null)?.runFactory === 'function' && typeof (value as Partial<ThreadMonitor>).stats === 'function';
 }
 
 /** Say at boot what is watched, and close an owned monitor after the app (and its container) closed. */

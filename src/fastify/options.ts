@@ -5,6 +5,7 @@ import type { Schema } from '../options/rule.js';
 import { lifetimes } from '../declare/lifetime.js';
 import { monitorSchema } from '../threads/options.js';
 import type { AppModule, AppOptions } from './app.js';
+import { isThreadMonitor } from './monitor.js';
 import type { ControllerOptions } from './decorators.js';
 import type { LoopsafePluginOptions } from './plugin.js';
 import { SHUTDOWN_SIGNALS, type DrainOptions, type ShutdownOptions } from './shutdown.js';
@@ -51,9 +52,9 @@ export const appSchema = {
   modules: list(shape(moduleSchema), 'an array of modules ({ providers, controllers, routes })'),
   fastify: anyObject("fastify's options object"),
   shutdown,
-  // false, a monitor from createThreadMonitor() (it has runFactory), or options for the one the app creates.
+  // false, a monitor from createThreadMonitor(), or options for the one the app creates.
   monitor: either(oneOf([false]), either(
-    satisfies('a ThreadMonitor', (v) => typeof (v as { runFactory?: unknown }).runFactory === 'function'),
+    satisfies('a ThreadMonitor', isThreadMonitor),
     shape(monitorSchema, 'thread monitor options'),
   )),
 } satisfies Schema<AppOptions>;
