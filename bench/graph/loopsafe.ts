@@ -1,27 +1,31 @@
 /** loopsafe: `inject` lists, the sync API for M1/M2, the async scope API for M3, `resolve` for M4. */
-import { createContainer, provide, token } from '../../src/index.js';
+import { createContainer, provide, token, type Registration } from '../../src/index.js';
 import { A, B, C, Clock, Config, D, E, Handler, Logger, Pool } from './model.js';
 import { CALLERS, nextTurn, type PeerGraph } from './peer.js';
 
-const RequestId = token<number>('RequestId');
+/** The per-request id every scope is supplied. */
+export const RequestId = token<number>('RequestId');
 const Db = token<Pool>('Db');
+
+/** The graph's providers; the scale scenario registers the same ones beside its unused providers. */
+export function graphProviders(): Registration[] {
+  return [
+    provide(Config, {}),
+    provide(Logger, {}),
+    provide(Clock, {}),
+    provide(RequestId, { supplied: true }),
+    provide(A, { lifetime: 'request', inject: [RequestId, Config] }),
+    provide(B, { lifetime: 'request', inject: [RequestId, Logger] }),
+    provide(C, { lifetime: 'request', inject: [A, Config] }),
+    provide(D, { lifetime: 'request', inject: [A, B] }),
+    provide(E, { lifetime: 'request', inject: [C, D, Logger], dispose: (e) => e.dispose() }),
+    provide(Handler, { lifetime: 'transient', inject: [Config, Logger, Clock] }),
+  ] as Registration[];
+}
 
 /** Build the graph. */
 export function createGraph(): PeerGraph {
-  const c = createContainer({
-    providers: [
-      provide(Config, {}),
-      provide(Logger, {}),
-      provide(Clock, {}),
-      provide(RequestId, { supplied: true }),
-      provide(A, { lifetime: 'request', inject: [RequestId, Config] }),
-      provide(B, { lifetime: 'request', inject: [RequestId, Logger] }),
-      provide(C, { lifetime: 'request', inject: [A, Config] }),
-      provide(D, { lifetime: 'request', inject: [A, B] }),
-      provide(E, { lifetime: 'request', inject: [C, D, Logger], dispose: (e) => e.dispose() }),
-      provide(Handler, { lifetime: 'transient', inject: [Config, Logger, Clock] }),
-    ],
-  });
+  const c = createContainer({ providers: graphProviders() });
   c.check();
   return {
     disposesScopes: true,

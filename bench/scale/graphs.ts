@@ -4,7 +4,8 @@
  * resolves, not on how many providers the app registered.
  */
 import { asClass, asValue, createContainer as createAwilix, InjectionMode } from 'awilix';
-import { createContainer, provide, token } from '../../src/index.js';
+import { createContainer, provide, token, type Registration } from '../../src/index.js';
+import { graphProviders, RequestId } from '../graph/loopsafe.js';
 import { A, B, C, Config, D, E, Logger } from '../graph/model.js';
 
 /** One open request scope with `E` resolved, and how to close it. */
@@ -25,19 +26,9 @@ class Unused {
 }
 
 function loopsafe(unused: number): ScaleGraph {
-  const RequestId = token<number>('RequestId');
-  const providers = [
-    provide(Config, {}),
-    provide(Logger, {}),
-    provide(RequestId, { supplied: true }),
-    provide(A, { lifetime: 'request', inject: [RequestId, Config] }),
-    provide(B, { lifetime: 'request', inject: [RequestId, Logger] }),
-    provide(C, { lifetime: 'request', inject: [A, Config] }),
-    provide(D, { lifetime: 'request', inject: [A, B] }),
-    provide(E, { lifetime: 'request', inject: [C, D, Logger], dispose: (e) => e.dispose() }),
-  ];
-  // Registered after the graph, as a large app's other modules would be.
-  for (let i = 0; i < unused; i++) providers.push(provide(token<Unused>(`Unused${i}`), { lifetime: 'request', useClass: Unused, inject: [Config] }) as never);
+  // M3's graph itself, then the unused providers, registered after it as a large app's other modules would be.
+  const providers = graphProviders();
+  for (let i = 0; i < unused; i++) providers.push(provide(token<Unused>(`Unused${i}`), { lifetime: 'request', useClass: Unused, inject: [Config] }) as Registration);
   const c = createContainer({ providers });
   c.check();
   return {
