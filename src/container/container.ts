@@ -12,7 +12,7 @@ import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
 import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor, SINGLETON } from '../resolution/plan.js';
-import { get, type RootSite } from '../resolution/resolve.js';
+import { get, getAtBoot, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
@@ -190,7 +190,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     try {
       this.#assertAlive('boot');
       this.check();
-      eager = [...this.#plans!.values()].filter((plan) => plan.eager).map((plan) => get(plan, this, undefined));
+      eager = [...this.#plans!.values()].filter((plan) => plan.eager).map((plan) => getAtBoot(plan, this));
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -7,6 +7,13 @@ export interface ResolutionTrail {
   readonly name: string;
   /** The provider that depends on this one, or `undefined` at the top. */
   readonly parent: ResolutionTrail | undefined;
+  /**
+   * `true` when `container.boot()` started this resolution: an eager singleton, or what it depends on, built while
+   * the container boots (the Fastify plugin and `createApp()` boot it before the server listens). A singleton first
+   * built later, by a request or a lazy resolve, and every request-scoped or transient construction after boot, is
+   * not boot. Inherited from `parent`; the resolver always sets it.
+   */
+  readonly boot?: boolean;
 }
 
 /**

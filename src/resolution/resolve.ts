@@ -53,6 +53,22 @@ export function get(plan: Plan, site: Site, trail: ResolutionTrail | undefined):
   return plan.pends ? build(plan, site, trail) : special(plan, site);
 }
 
+/**
+ * True while `container.boot()` starts its eager singletons. Only the synchronous start is flagged: each trail
+ * records it when it is created (synchronously, before any await), and dependencies inherit it from their parent.
+ */
+let booting = false;
+
+/** {@link get} for an eager singleton that `container.boot()` builds: its trails say `boot: true`. */
+export function getAtBoot(plan: Plan, site: Site): unknown {
+  booting = true;
+  try {
+    return get(plan, site, undefined);
+  } finally {
+    booting = false;
+  }
+}
+
 /** A built-in transient that is not constructed: the site's abort signal, or a lazy dependency's resolver. */
 function special(plan: Plan, site: Site): unknown {
   if (plan.kind === KIND_SIGNAL) return site.stack.signal;
@@ -121,7 +137,9 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
-  const here = (observer === undefined || observer.active === false) && !resolveTracer.active ? undefined : { name: plan.name, parent: trail };
+  const here = (observer === undefined || observer.active === false) && !resolveTracer.active
+    ? undefined
+    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;

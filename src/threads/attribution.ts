@@ -46,7 +46,7 @@ const initHook = createHook({
     const phase = run.settled ? 'after' : 'during';
     const by = phase === 'after' ? laterBy() : undefined;
     if (STARTS_POOL[type] === true) {
-      run.owner.offload(run, { kind, type, path: run.path, site, phase, by, newThreads: undefined });
+      run.owner.offload(run, { kind, type, path: run.path, site, phase, boot: run.boot, by, newThreads: undefined });
       return;
     }
     const threads = poolWarm ? undefined : readThreadCount();
@@ -73,7 +73,7 @@ const beforeHook = createHook({
     poolWarm = true;
     const { run } = job;
     run.owner.offload(run, {
-      kind: job.kind, type: job.type, path: run.path, site: job.site, phase: job.phase, by: job.by, newThreads,
+      kind: job.kind, type: job.type, path: run.path, site: job.site, phase: job.phase, boot: run.boot, by: job.by, newThreads,
     });
   },
 });
@@ -103,6 +103,7 @@ function onWorker(): void {
     path: run.path,
     site: run.captureStacks ? captureSite() : undefined,
     phase,
+    boot: run.boot,
     by: phase === 'after' ? laterBy() : undefined,
     newThreads: 1,
   };

@@ -27,6 +27,11 @@ export class FactoryRun {
     readonly captureStacks: boolean,
   ) {}
 
+  /** Started by `container.boot()` (see `ResolutionTrail.boot`). */
+  get boot(): boolean {
+    return this.trail.boot === true;
+  }
+
   /** The provider path, computed on first need (only when something was found). */
   get path(): readonly string[] {
     if (this.#path === undefined) {

@@ -17,6 +17,11 @@ export interface OffloadFinding {
    */
   readonly phase: 'during' | 'after';
   /**
+   * `true` when the factory run was started by `container.boot()` (an eager singleton or what it depends on), so an
+   * allow rule `{ when: 'boot' }` can tell connecting at boot from doing the same work for a request.
+   */
+  readonly boot?: boolean;
+  /**
    * For `after`: what did the work, a resource the factory created (directly or not) that keeps its async context:
    * `Timeout` for an interval, `HTTPParser` or `Socket` for a server's requests, `a callback` when unknown.
    */

@@ -57,13 +57,15 @@ export interface ThreadMonitorOptions {
    */
   metrics?: MetricsRegistry;
   /**
-   * Work that is allowed: neither thrown nor warned (still counted, and published on the offload channel), while
-   * everything else still fails in mode `throw`. A rule matches the factory that did the work by its provider's
-   * name, and the kinds of work it may do; a rule without `provider` applies to every factory, one without `kind`
-   * to every kind. Leak checks (`loopsafe/testing`) keep reporting allowed work.
+   * Work that is allowed: neither thrown nor warned (still counted in `stats().allowed`, and published on the
+   * offload channel), while everything else still fails in mode `throw`. A rule matches the factory that did the
+   * work by its provider's name, the kinds of work it may do, and (with `when: 'boot'`) only while
+   * `container.boot()` builds it; a rule without `provider` applies to every factory, one without `kind` to every
+   * kind. Leak checks (`loopsafe/testing`) keep reporting allowed work.
    *
    * ```ts
-   * createThreadMonitor({ mode: 'throw', allow: [{ provider: 'Db', kind: 'dns' }] }); // Db connects by host name
+   * // Db connects by host name (dns on the pool) when the app boots; the same lookup during a request still fails.
+   * createThreadMonitor({ mode: 'throw', allow: [{ provider: 'Db', kind: 'dns', when: 'boot' }] });
    * ```
    * @default []
    */
@@ -84,6 +86,14 @@ export interface AllowRule {
   readonly provider?: string;
   /** The kinds of work allowed. Every kind when omitted. */
   readonly kind?: WorkKind | readonly WorkKind[];
+  /**
+   * `'boot'`: only while `container.boot()` builds the provider (an eager singleton, or a provider an eager one
+   * depends on, built during boot; `createApp()` and the Fastify plugin boot before listening). The same work done
+   * when the provider is built after boot (a request- or transient-scoped provider, a singleton first resolved
+   * lazily) is not allowed, nor is work that something the factory left behind does later (`phase: 'after'`).
+   * Any time when omitted.
+   */
+  readonly when?: 'boot';
 }
 
 /** A thread monitor: pass it as `createContainer({ observer })`. One monitor can watch several containers. */
@@ -139,6 +149,7 @@ function allows(rules: readonly AllowRule[], finding: OffloadFinding): boolean {
   const provider = finding.path[finding.path.length - 1];
   return rules.some((r) =>
     (r.provider === undefined || r.provider === provider) &&
+    (r.when === undefined || (finding.boot === true && finding.phase === 'during')) &&
     (r.kind === undefined || (typeof r.kind === 'string' ? r.kind === finding.kind : r.kind.includes(finding.kind))));
 }
 

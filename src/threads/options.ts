@@ -9,6 +9,7 @@ const kind = oneOf(kinds);
 const allowRuleSchema = {
   provider: text({ nonEmpty: true, expected: "a provider's name" }),
   kind: either(kind, list(kind)),
+  when: oneOf(['boot']),
 } satisfies Schema<AllowRule>;
 
 /** `createThreadMonitor()`'s options. */
@@ -20,6 +21,6 @@ export const monitorSchema = {
   captureStacks: flag(),
   // metrics.ts recognises a prom-client Registry (it needs the package loaded); here only its type is checked.
   metrics: anyObject('a prom-client Registry'),
-  allow: list(shape(allowRuleSchema, 'a rule { provider?, kind? }'), 'an array of rules { provider?, kind? }'),
+  allow: list(shape(allowRuleSchema, 'a rule { provider?, kind?, when? }'), 'an array of rules { provider?, kind?, when? }'),
   routes: flag(),
 } satisfies Schema<ThreadMonitorOptions>;

@@ -106,6 +106,27 @@ test('an allow rule lets one provider look up host names in throw mode; other wo
   t.true(value.allowed >= 1);
 });
 
+test("an allow rule with when: 'boot' lets Db look up its host while the container boots, and only then", async (t) => {
+  const { value } = await run<Record<'eager' | 'dependency' | 'other' | 'lazyBoot' | 'lazyResolve' | 'scopedBoot' | 'scopedResolve', Failure> & { afterEager: number; afterDependency: number; allowed: number }>('allow-boot');
+  // Allowed at boot, as an eager singleton and as the dependency of one, and counted as allowed.
+  t.true(value.eager.resolved, JSON.stringify(value.eager));
+  t.true(value.afterEager >= 1);
+  t.true(value.dependency.resolved, JSON.stringify(value.dependency));
+  t.true(value.afterDependency > value.afterEager);
+  // Refused at boot for another provider.
+  t.is(value.other.code, 'LOOPSAFE_ERR_THREAD_OFFLOAD');
+  t.deepEqual(value.other.work?.map((w) => [w.kind, w.path, w.boot]), [['dns', ['Cache'], true]]);
+  // Refused after boot: a singleton built lazily, and a request-scoped Db.
+  t.true(value.lazyBoot.resolved);
+  t.is(value.lazyResolve.code, 'LOOPSAFE_ERR_THREAD_OFFLOAD');
+  t.deepEqual(value.lazyResolve.work?.map((w) => [w.kind, w.path, w.boot]), [['dns', ['Db'], false]]);
+  t.true(value.scopedBoot.resolved);
+  t.is(value.scopedResolve.code, 'LOOPSAFE_ERR_THREAD_OFFLOAD');
+  t.deepEqual(value.scopedResolve.work?.map((w) => [w.kind, w.path, w.boot]), [['dns', ['Db'], false]]);
+  // Refused work is not counted as allowed.
+  t.is(value.allowed, value.afterDependency);
+});
+
 test('findings tell "started the pool: N new OS threads" from "used the warm pool"', async (t) => {
   const { value } = await run<{ first: Failure; second: Failure }>('cold-pool');
   t.is(value.first.work?.[0]?.newThreads, 4); // UV_THREADPOOL_SIZE=4, and nothing used the pool before
