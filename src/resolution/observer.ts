@@ -14,6 +14,11 @@ export interface ResolutionTrail {
    * not boot. Inherited from `parent`; the resolver always sets it.
    */
   readonly boot?: boolean;
+  /**
+   * The same object for every construction of this provider in this container, and for no other: an observer
+   * keys per-provider state on it (in a `WeakMap`). Opaque. The resolver always sets it.
+   */
+  readonly id?: object;
 }
 
 /**

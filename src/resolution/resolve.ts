@@ -139,7 +139,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
   const here = (observer === undefined || observer.active === false) && !resolveTracer.active
     ? undefined
-    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true };
+    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan };
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;

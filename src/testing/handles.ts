@@ -1,5 +1,5 @@
 import { createHook, executionAsyncId } from 'node:async_hooks';
-import { runStorage } from '../threads/context.js';
+import { currentRun } from '../threads/context.js';
 import { captureStack, pickSite, type SourceSite } from '../threads/site.js';
 
 /** A handle a block opened: a timer, socket, server, child process, watcher. */
@@ -47,7 +47,7 @@ export class HandleTracker {
         return;
       }
       if (!TRACKED.has(type)) return;
-      const run = runStorage.getStore();
+      const run = currentRun();
       if (run !== undefined && run.epoch < this.#epoch) return; // a singleton's server or interval, built before
       const path = run?.path;
       const tick = this.#ticks.get(executionAsyncId());

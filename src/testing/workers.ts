@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
-import { runStorage } from '../threads/context.js';
+import { currentRun } from '../threads/context.js';
 import { captureSite, type SourceSite } from '../threads/site.js';
 
 /** A Worker thread started during a block. */
@@ -32,7 +32,7 @@ export class WorkerTracker {
   readonly #onWorker = (message: unknown): void => {
     if (!this.#listening) return;
     const worker = (message as { worker: Worker }).worker;
-    const entry: Entry = { threadId: worker.threadId, path: runStorage.getStore()?.path, site: captureSite(), exited: false };
+    const entry: Entry = { threadId: worker.threadId, path: currentRun()?.path, site: captureSite(), exited: false };
     worker.once('exit', () => {
       entry.exited = true;
     });

@@ -1,6 +1,6 @@
 import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { runStorage, type FactoryRun } from './context.js';
+import { currentRun, runningRun, runStorage, type FactoryRun } from './context.js';
 import { readThreadCount } from './count.js';
 import type { OffloadFinding } from './findings.js';
 import { captureSite, type SourceSite } from './site.js';
@@ -35,8 +35,11 @@ const initHook = createHook({
   // Promises are never pool work; Node 24 skips them entirely.
   trackPromises: false,
   init(_asyncId, type, _triggerAsyncId, resource) {
+    // A factory run without an async context of its own learns here that it left something behind.
+    const sync = runningRun();
+    if (sync !== undefined) sync.created = true;
     if (ON_LOOP[type] === true) return;
-    const run = runStorage.getStore();
+    const run = sync ?? runStorage.getStore();
     if (run === undefined) return;
     // A JavaScript AsyncResource (any type name) runs its callbacks on the loop; an addon's async work is a plain
     // object or its own class.
@@ -94,7 +97,7 @@ function laterBy(): string {
 
 /** Workers are invisible to handle lists; the `worker_threads` channel publishes in the creator's async context. */
 function onWorker(): void {
-  const run = runStorage.getStore();
+  const run = currentRun();
   if (run === undefined) return;
   const phase = run.settled ? 'after' : 'during';
   const finding: OffloadFinding = {

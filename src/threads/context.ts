@@ -14,6 +14,8 @@ export interface RunOwner {
  */
 export class FactoryRun {
   settled = false;
+  /** An async resource (not a promise) was created while the factory's synchronous part ran. */
+  created = false;
   /** Findings noticed while the factory was running, for throw mode. */
   offloads: OffloadFinding[] | undefined;
   loopBlock: LoopBlockFinding | undefined;
@@ -43,5 +45,36 @@ export class FactoryRun {
   }
 }
 
-/** The factory run the current code belongs to, across awaits, timers and callbacks. @internal */
+/**
+ * The factory run the current code belongs to, across awaits, timers and callbacks: set only for runs that may
+ * leave work behind (see `ThreadMonitor.runFactory`), since entering a store costs two context frames. @internal
+ */
 export const runStorage = new AsyncLocalStorage<FactoryRun>();
+
+/**
+ * The run whose factory's synchronous part is executing right now, innermost first. Hooks fire synchronously
+ * inside it, so this names the run without any async context. Never read across an await: it is set and restored
+ * around one synchronous call.
+ */
+let running: FactoryRun | undefined;
+
+/** The factory run the current code belongs to: the one running synchronously, else the async context's. @internal */
+export function currentRun(): FactoryRun | undefined {
+  return running ?? runStorage.getStore();
+}
+
+/** The run executing synchronously now, if any (no async context read). @internal */
+export function runningRun(): FactoryRun | undefined {
+  return running;
+}
+
+/** Run `invoke` as `run`'s synchronous part; returns what it returns. @internal */
+export function runSync<R>(run: FactoryRun, invoke: () => R): R {
+  const outer = running;
+  running = run;
+  try {
+    return invoke();
+  } finally {
+    running = outer;
+  }
+}

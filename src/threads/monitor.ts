@@ -5,7 +5,7 @@ import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
-import { FactoryRun, runStorage, type RunOwner } from './context.js';
+import { FactoryRun, runStorage, runSync, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
@@ -201,6 +201,10 @@ class Monitor implements ThreadMonitor, RunOwner {
    * Filled only on a run's first finding: a map entry per factory run costs more in GC than the whole run.
    */
   readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
+  /** Providers (by `trail.id`) whose factory ran with nothing left behind: their runs need no async context. */
+  readonly #quiet = new WeakSet<object>();
+  /** Providers whose factory once returned a promise or left a resource behind: always run with an async context. */
+  readonly #noisy = new WeakSet<object>();
   /** Runs the resolver gave up on before they found anything: what they find later is warned, not kept. */
   readonly #abandoned = new WeakSet<ResolutionTrail>();
 
@@ -229,17 +233,26 @@ class Monitor implements ThreadMonitor, RunOwner {
     },
   };
 
+  /**
+   * Run a factory as a watched run. Its synchronous part is named by a plain variable (`runSync`), which every hook
+   * reads first; an `AsyncLocalStorage` store (two context frames, the cost of attribution) is entered only for a
+   * provider that needs one: the first run of each provider, and every run of one that returned a promise or
+   * created an async resource (a timer, a socket, a pool job whose callback may start more work) in an earlier run.
+   */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
     if (!this.#live && sinks.size === 0) return invoke();
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
     const watch = budget > 0 ? startWatch(budget) : undefined;
+    const id = trail.id;
+    const quiet = id !== undefined && this.#quiet.has(id);
     let result: R;
     try {
-      result = runStorage.run(run, invoke);
+      result = quiet ? runSync(run, invoke) : runStorage.run(run, runSync<R>, run, invoke);
     } catch (error) {
       run.settled = true;
+      if (run.created && id !== undefined) this.#quiet.delete(id);
       throw this.#withEvidence(run, error);
     }
     if (watch !== undefined) {
@@ -248,9 +261,11 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (!isThenable(result)) {
       run.settled = true;
+      if (id !== undefined) this.#learn(id, quiet, !run.created);
       this.#verdict(run, result);
       return result;
     }
+    if (id !== undefined) this.#learn(id, quiet, false);
     return Promise.resolve(result).then(
       (value: unknown) => {
         run.settled = true;
@@ -262,6 +277,20 @@ class Monitor implements ThreadMonitor, RunOwner {
         throw this.#withEvidence(run, error);
       },
     ) as R;
+  }
+
+  /**
+   * Remember whether a provider's factory can run without an async context: it returned a plain value and created
+   * no async resource. One that ever did otherwise keeps its context for good.
+   */
+  #learn(id: object, quiet: boolean, quietNow: boolean): void {
+    if (quietNow === quiet) return;
+    if (quietNow) {
+      if (!this.#noisy.has(id)) this.#quiet.add(id);
+    } else {
+      this.#quiet.delete(id);
+      this.#noisy.add(id);
+    }
   }
 
   /**
@@ -281,6 +310,10 @@ class Monitor implements ThreadMonitor, RunOwner {
 
   /** @internal */
   offload(run: FactoryRun, finding: OffloadFinding): void {
+    // Work found after its run settled (a promise callback the factory left behind creates no resource we see):
+    // that provider's later runs keep their async context.
+    const id = run.trail.id;
+    if (finding.phase === 'after' && id !== undefined) this.#learn(id, this.#quiet.has(id), false);
     if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {
       if (run.offloads === undefined) {
