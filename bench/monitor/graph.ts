@@ -24,7 +24,7 @@ export function monitorFor(variant: Variant): ThreadMonitor | undefined {
   if (variant === 'sampling') return createThreadMonitor({ mode: 'off', sampleIntervalMs: 100 });
   // A budget no factory here can reach: the clock is still read around every factory (the cost being measured), but
   // a GC pause or a descheduled process on a loaded machine cannot turn a run into a LoopBlockedError.
-  const loopBlockBudgetMs = 60_000;
+  const loopBlockBudgetMs = Number(process.env.BUDGET ?? 60_000);
   if (variant === 'routes') return createThreadMonitor({ mode: 'warn', routes: true, loopBlockBudgetMs });
   return createThreadMonitor({ mode: variant, loopBlockBudgetMs });
 }

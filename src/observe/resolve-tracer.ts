@@ -1,4 +1,4 @@
-import { trailPath, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
+import { newStretch, trailPath, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 import { resolveChannel, type ResolveContext } from './channels.js';
 import { traced } from './trace.js';
 import { watchSubscribers } from './watch.js';
@@ -22,6 +22,9 @@ export const resolveTracer: ResolutionObserver & { active: boolean } = watchSubs
  * subscribes), the tracer outermost so its span covers the observer's verdict. @internal
  */
 export function runObserved<R>(observer: ResolutionObserver | undefined, trail: ResolutionTrail, invoke: () => R): R {
+  // The common case, an observer and no tracer, makes no closure of its own.
+  if (!resolveTracer.active) return observer === undefined || observer.active === false ? invoke() : observer.runFactory(trail, invoke);
+  newStretch(); // subscribers run around each factory: code that is not the resolver's
   const inner = observer === undefined || observer.active === false ? invoke : () => observer.runFactory(trail, invoke);
-  return resolveTracer.active ? resolveTracer.runFactory(trail, inner) : inner();
+  return resolveTracer.runFactory(trail, inner);
 }

@@ -44,6 +44,19 @@ export interface ResolutionObserver {
   runFailed?(trail: ResolutionTrail, error: unknown): unknown;
 }
 
+/**
+ * Which synchronous stretch of resolver code is running: bumped by the resolver wherever code other than its own
+ * may have run since the last factory run (a new top-level build, a build resumed after an await, a tracer's
+ * subscribers). Between two factory runs of one stretch only loopsafe's resolver ran, so an observer may take the
+ * end of the one as the start of the next (the thread monitor's loop-block clock does). @internal
+ */
+export let stretch = 0;
+
+/** Start a new stretch (see {@link stretch}). @internal */
+export function newStretch(): void {
+  stretch++;
+}
+
 // The brand of an observer's verdict is defined with the errors that carry it (errors/ imports nothing above it).
 export { OBSERVER_VERDICT } from '../errors/base.js';
 

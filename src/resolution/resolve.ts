@@ -3,7 +3,7 @@ import {
   DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError, SuppliedValueMissingError,
 } from '../errors/container.js';
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
-import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { newStretch, OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
 import { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
 import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
@@ -140,6 +140,8 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   const here = (observer === undefined || observer.active === false) && !resolveTracer.active
     ? undefined
     : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan };
+  // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
+  if (here !== undefined && depth === 0) newStretch();
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
@@ -196,6 +198,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
       (values) => {
         // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
         if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
+        if (here !== undefined) newStretch(); // resumed after an await: other code ran meanwhile
         return construct(plan, site, values, here, timer);
       },
       (error: unknown) => {

@@ -3,9 +3,9 @@ import { validateOptions } from '../options/validate.js';
 import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
-import { overBudget, startWatch } from './block-clock.js';
+import { dropStamp, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
-import { FactoryRun, runStorage, runSync, type RunOwner } from './context.js';
+import { FactoryRun, runningRun, runStorage, runSync, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
@@ -241,10 +241,14 @@ class Monitor implements ThreadMonitor, RunOwner {
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
-    if (!this.#live && sinks.size === 0) return invoke();
+    if (!this.#live && sinks.size === 0) {
+      dropStamp(); // an untimed factory ran: the next timed run may not start from the latest end
+      return invoke();
+    }
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
-    const watch = budget > 0 ? startWatch(budget) : undefined;
+    if (budget > 0) startWatch(run, budget, runningRun() === undefined);
+    else dropStamp();
     const id = trail.id;
     const quiet = id !== undefined && this.#quiet.has(id);
     let result: R;
@@ -252,11 +256,12 @@ class Monitor implements ThreadMonitor, RunOwner {
       result = quiet ? runSync(run, invoke) : runStorage.run(run, runSync<R>, run, invoke);
     } catch (error) {
       run.settled = true;
+      dropStamp();
       if (run.created && id !== undefined) this.#quiet.delete(id);
       throw this.#withEvidence(run, error);
     }
-    if (watch !== undefined) {
-      const over = overBudget(watch, budget);
+    if (budget > 0) {
+      const over = overBudget(run, budget);
       if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
     }
     if (!isThenable(result)) {
