@@ -201,6 +201,8 @@ class Monitor implements ThreadMonitor, RunOwner {
    * Filled only on a run's first finding: a map entry per factory run costs more in GC than the whole run.
    */
   readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
+  /** Mode `warn`: learn which providers' runs need no async context (see `runFactory`). */
+  readonly #learns: boolean;
   /** Providers (by `trail.id`) whose factory ran with nothing left behind: their runs need no async context. */
   readonly #quiet = new WeakSet<object>();
   /** Providers whose factory once returned a promise or left a resource behind: always run with an async context. */
@@ -212,6 +214,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     this.mode = mode;
     this.#allow = allow;
     this.#runs = mode === 'throw' ? new WeakMap() : undefined;
+    this.#learns = mode === 'warn';
     this.#attributing = mode !== 'off';
     this.#live = this.#attributing;
     this.#budget = budget;
@@ -235,9 +238,11 @@ class Monitor implements ThreadMonitor, RunOwner {
 
   /**
    * Run a factory as a watched run. Its synchronous part is named by a plain variable (`runSync`), which every hook
-   * reads first; an `AsyncLocalStorage` store (two context frames, the cost of attribution) is entered only for a
-   * provider that needs one: the first run of each provider, and every run of one that returned a promise or
-   * created an async resource (a timer, a socket, a pool job whose callback may start more work) in an earlier run.
+   * reads first. An `AsyncLocalStorage` store (two context frames per run: most of attribution's cost) is what
+   * names the run after an await and in callbacks of what it created. Mode `warn` enters it only for a provider
+   * that needs one: its first run, and every run once one returned a promise, created an async resource (a timer,
+   * a socket, a pool job whose callback may start more work) or had work found after it settled. Mode `throw` and
+   * leak checks enter it for every run.
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
@@ -249,7 +254,8 @@ class Monitor implements ThreadMonitor, RunOwner {
     const budget = this.#live ? this.#budget : 0;
     if (budget > 0) startWatch(run, budget, runningRun() === undefined);
     else dropStamp();
-    const id = trail.id;
+    // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
+    const id = this.#learns && sinks.size === 0 ? trail.id : undefined;
     const quiet = id !== undefined && this.#quiet.has(id);
     let result: R;
     try {
@@ -318,7 +324,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     // Work found after its run settled (a promise callback the factory left behind creates no resource we see):
     // that provider's later runs keep their async context.
     const id = run.trail.id;
-    if (finding.phase === 'after' && id !== undefined) this.#learn(id, this.#quiet.has(id), false);
+    if (this.#learns && finding.phase === 'after' && id !== undefined) this.#learn(id, this.#quiet.has(id), false);
     if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {
       if (run.offloads === undefined) {

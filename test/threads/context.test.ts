@@ -1,0 +1,238 @@
+import test from 'ava';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readFile as readFileCallback } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import {
+  createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type LoopBlockFinding, type OffloadFinding,
+  type ThreadMonitor,
+} from '../../src/index.js';
+
+// Mode warn runs a provider's factory without an async context once it has seen the factory return a plain value
+// and leave nothing behind; the synchronous part is named by a plain variable instead. These cases pin what that
+// path, and the way back to an async context, must still see. Leak checks and mode throw always use the context.
+
+const self = new URL(import.meta.url);
+const Job = token<object>('Job');
+
+/** Each distinct [kind, path, phase] once: `fs/promises.readFile` is several pool jobs (open, stat, read, close). */
+function distinct(seen: readonly OffloadFinding[]): [string, readonly string[], string][] {
+  const keys = [...new Set(seen.map((f) => JSON.stringify([f.kind, f.path, f.phase])))].sort();
+  return keys.map((k) => JSON.parse(k) as [string, readonly string[], string]);
+}
+
+/** Findings published while `fn` runs, once `until` holds for them (bounded by the test's own timeout). */
+async function findingsDuring(fn: () => Promise<unknown>, until: (seen: OffloadFinding[]) => boolean): Promise<OffloadFinding[]> {
+  const seen: OffloadFinding[] = [];
+  let wake: () => void = () => {};
+  const listener = (message: unknown): void => {
+    seen.push(message as OffloadFinding);
+    wake();
+  };
+  subscribe(threadChannels.offload, listener);
+  try {
+    await fn();
+    while (!until(seen)) await new Promise<void>((resolve) => (wake = resolve));
+  } finally {
+    unsubscribe(threadChannels.offload, listener);
+  }
+  return seen;
+}
+
+function warnMonitor(t: { teardown(fn: () => void): void }): ThreadMonitor {
+  const monitor = createThreadMonitor({ mode: 'warn', loopBlockBudgetMs: 0 });
+  t.teardown(() => monitor.close());
+  return monitor;
+}
+
+test.serial('a sync factory that starts pool work on a later run, without an async context, is still attributed', async (t) => {
+  const monitor = warnMonitor(t);
+  let runs = 0;
+  let done!: () => void;
+  const read = new Promise<void>((resolve) => (done = resolve));
+  const c = createContainer({
+    observer: monitor,
+    providers: [provide(Job, {
+      lifetime: 'transient',
+      useFactory: () => {
+        // Two quiet runs first, so the third runs on the path without a context.
+        if (++runs === 3) readFileCallback(self, () => done());
+        return {};
+      },
+    })],
+  });
+  const seen = await findingsDuring(async () => {
+    for (let i = 0; i < 3; i++) await c.resolve(Job);
+    await read;
+  }, (s) => s.length > 0);
+  t.deepEqual(distinct(seen), [['fs', ['Job'], 'during']]);
+});
+
+test.serial('an async factory keeps its context on every run: pool work after an await is attributed on a later run', async (t) => {
+  const monitor = warnMonitor(t);
+  let runs = 0;
+  const c = createContainer({
+    observer: monitor,
+    providers: [provide(Job, {
+      lifetime: 'transient',
+      useFactory: async () => {
+        await null;
+        if (++runs === 2) await readFile(self);
+        return {};
+      },
+    })],
+  });
+  const seen = await findingsDuring(async () => {
+    await c.resolve(Job);
+    await c.resolve(Job);
+  }, (s) => s.length > 0);
+  t.deepEqual(distinct(seen), [['fs', ['Job'], 'during']]);
+});
+
+test.serial('a sync factory resolved after an await inside an async one: each names its own pool work', async (t) => {
+  const monitor = warnMonitor(t);
+  const Inner = token<object>('Inner');
+  const Outer = token<object>('Outer');
+  let innerRuns = 0;
+  const c = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Inner, {
+        lifetime: 'transient',
+        useFactory: () => {
+          if (++innerRuns === 3) readFileCallback(self, () => {});
+          return {};
+        },
+      }),
+      provide(Outer, {
+        lifetime: 'transient',
+        inject: [lazy(Inner)],
+        useFactory: async (inner: () => Promise<object>) => {
+          await null;
+          await inner(); // Inner's third run: its factory runs synchronously inside this call, without a context
+          await readFile(self); // Outer's own, after Inner returned
+          return {};
+        },
+      }),
+    ],
+  });
+  const seen = await findingsDuring(async () => {
+    await c.resolve(Inner);
+    await c.resolve(Inner); // Inner is quiet by now
+    await c.resolve(Outer);
+  }, (s) => s.some((f) => f.path[0] === 'Inner') && s.some((f) => f.path[0] === 'Outer'));
+  t.deepEqual(distinct(seen), [['fs', ['Inner'], 'during'], ['fs', ['Outer'], 'during']]);
+});
+
+test.serial('a sync factory that once left a timer behind runs with its context again: later work is phase after, by the timer', async (t) => {
+  const monitor = warnMonitor(t);
+  let runs = 0;
+  let done!: () => void;
+  const read = new Promise<void>((resolve) => (done = resolve));
+  const c = createContainer({
+    observer: monitor,
+    providers: [provide(Job, {
+      lifetime: 'transient',
+      useFactory: () => {
+        runs++;
+        if (runs === 2) setTimeout(() => {}, 1); // quiet first, then a resource: no longer run without a context
+        if (runs === 3) setTimeout(() => void readFile(self).then(() => done()), 1);
+        return {};
+      },
+    })],
+  });
+  const seen = await findingsDuring(async () => {
+    for (let i = 0; i < 3; i++) await c.resolve(Job);
+    await read;
+  }, (s) => s.length > 0);
+  t.deepEqual(distinct(seen), [['fs', ['Job'], 'after']]);
+  t.is(seen[0]!.by, 'Timeout'); // the first job starts in the timer's callback; the rest after its awaits
+});
+
+test.serial('mode throw gives every run its context: a provider quiet twice that then reads after an await fails', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 0 });
+  t.teardown(() => monitor.close());
+  let runs = 0;
+  const c = createContainer({
+    observer: monitor,
+    providers: [provide(Job, {
+      lifetime: 'transient',
+      useFactory: (): object => (++runs < 3 ? {} : readFile(self).then(() => ({}))),
+    })],
+  });
+  await c.resolve(Job);
+  await c.resolve(Job);
+  await t.throwsAsync(c.resolve(Job), { code: 'LOOPSAFE_ERR_THREAD_OFFLOAD' });
+});
+
+/** Hold the thread for `ms` of CPU time, however loaded the machine is. */
+function spin(ms: number): void {
+  const start = process.threadCpuUsage();
+  while (process.threadCpuUsage(start).user < ms * 1000);
+}
+
+test.serial('the loop-block clock blames the factory that held the loop, not the ones after it in the same resolution', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', loopBlockBudgetMs: 10 });
+  t.teardown(() => monitor.close());
+  const blocks: LoopBlockFinding[] = [];
+  const listener = (message: unknown): void => void blocks.push(message as LoopBlockFinding);
+  subscribe(threadChannels.loopBlock, listener);
+  t.teardown(() => unsubscribe(threadChannels.loopBlock, listener));
+  const Before = token<object>('Before');
+  const Slow = token<object>('Slow');
+  const After = token<object>('After');
+  const App = token<object>('App');
+  const c = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Before, { useFactory: () => ({}) }),
+      provide(Slow, { useFactory: () => (spin(30), {}) }),
+      provide(After, { useFactory: () => ({}) }),
+      provide(App, { inject: [Before, Slow, After], useFactory: (...deps: object[]) => ({ deps }) }),
+    ],
+  });
+  // One synchronous resolution: each factory after the first starts timing where the previous one ended.
+  c.resolveSync(App);
+  t.deepEqual(blocks.map((b) => b.path), [['App', 'Slow']]);
+});
+
+test.serial('code that holds the loop between two resolutions is not blamed on the next factory', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 10 });
+  t.teardown(() => monitor.close());
+  const First = token<object>('First');
+  const Second = token<object>('Second');
+  const c = createContainer({
+    observer: monitor,
+    providers: [provide(First, { useFactory: () => ({}) }), provide(Second, { useFactory: () => ({}) })],
+  });
+  c.resolveSync(First);
+  spin(30); // the caller's own work, not a factory's
+  t.notThrows(() => c.resolveSync(Second));
+});
+
+test.serial('a factory that holds the loop before resolving another one is blamed, and the inner one is not', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 10 });
+  t.teardown(() => monitor.close());
+  const Before = token<object>('Before');
+  const Inner = token<object>('Inner');
+  const Outer = token<object>('Outer');
+  const App = token<object>('App');
+  const c = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Before, { lifetime: 'transient', useFactory: () => ({}) }),
+      provide(Inner, { lifetime: 'transient', useFactory: () => ({}) }),
+      provide(Outer, {
+        lifetime: 'transient',
+        useFactory: () => {
+          spin(30); // Outer's own time: the inner resolution below must not count it as Inner's
+          return { inner: c.resolveSync(Inner) };
+        },
+      }),
+      // Before ends just before Outer starts, in the same synchronous resolution.
+      provide(App, { lifetime: 'transient', inject: [Before, Outer], useFactory: (...deps: object[]) => ({ deps }) }),
+    ],
+  });
+  const error = t.throws(() => c.resolveSync(App), { code: 'LOOPSAFE_ERR_THREAD_LOOP_BLOCKED' });
+  t.deepEqual((error as unknown as { path: string[] }).path, ['App', 'Outer']);
+  t.notThrows(() => c.resolveSync(Inner));
+});
