@@ -30,53 +30,60 @@ function waitedMs(): number | undefined {
   }
 }
 
-let stampWall = -Infinity;
-let stampWaited: number | undefined;
-
-/** Where a stopwatch started: kept by the caller (on its factory run), so starting one allocates nothing. @internal */
-export interface BlockWatch {
-  /** `performance.now()` when the factory started. */
-  startedAt: number;
-  /** Run-queue wait (ms) read at or before the start, `undefined` where the OS does not say. */
-  waitedAt: number | undefined;
-}
-
-// The end of the latest timed factory run, and the resolver's stretch it ended in (see `stretch` in observer.ts).
-let lastEnd = 0;
+// Times are fractional milliseconds. Kept in a Float64Array and a double-only array, because a double stored in a
+// module variable or an object field is a new heap number each time: one per factory run otherwise.
+const STAMP_WALL = 0; // when the run-queue wait was last read
+const STAMP_WAITED = 1; // that reading (NaN: not available)
+const LAST_END = 2; // the end of the latest timed factory run
+const clock = new Float64Array([-Infinity, NaN, 0]);
+// The resolver's stretch (see `stretch` in observer.ts) the latest timed run ended in.
 let lastStretch = -1;
+// One entry per timed run in progress, innermost last: a factory can resolve another inside itself.
+const starts: number[] = [];
+const waits: number[] = [];
 
 /**
- * Start `watch` now. `adjacent`: no other factory run is executing (this one is not nested in another's
+ * Start timing a factory run. `adjacent`: no other factory run is executing (this one is not nested in another's
  * synchronous part). When the latest timed run ended in the same stretch of resolver code, nothing but the resolver
- * ran since, so its end is this run's start: one clock read per factory run instead of two. @internal
+ * ran since, so its end is this run's start: one clock read per factory run instead of two. Each start is followed
+ * by one {@link overBudget} or {@link dropWatch}. @internal
  */
-export function startWatch(watch: BlockWatch, budgetMs: number, adjacent: boolean): void {
-  const wall = adjacent && lastStretch === stretch ? lastEnd : performance.now();
-  if (wall - stampWall > budgetMs / 2) {
-    stampWaited = waitedMs();
-    stampWall = wall;
+export function startWatch(budgetMs: number, adjacent: boolean): void {
+  const wall = adjacent && lastStretch === stretch ? clock[LAST_END]! : performance.now();
+  if (wall - clock[STAMP_WALL]! > budgetMs / 2) {
+    clock[STAMP_WAITED] = waitedMs() ?? NaN;
+    clock[STAMP_WALL] = wall;
   }
-  watch.startedAt = wall;
-  watch.waitedAt = stampWaited;
+  starts.push(wall);
+  waits.push(clock[STAMP_WAITED]!);
 }
 
-/** A run ended without a reading (it threw): the next one reads its own start. @internal */
+/** The run ended without a reading (it threw): forget its start, and the next run reads its own. @internal */
+export function dropWatch(): void {
+  starts.pop();
+  waits.pop();
+  lastStretch = -1;
+}
+
+/** A factory ran untimed: the next timed run may not start from the latest end. @internal */
 export function dropStamp(): void {
   lastStretch = -1;
 }
 
 /**
- * The block in ms when it is over budget, else `undefined`: `ms` is wall-clock time, `ownMs` that minus the time
- * the thread waited for a CPU (`undefined` where the OS does not report it). @internal
+ * End timing the innermost run: the block in ms when it is over budget, else `undefined`. `ms` is wall-clock time,
+ * `ownMs` that minus the time the thread waited for a CPU (`undefined` where the OS does not report it). @internal
  */
-export function overBudget(watch: BlockWatch, budgetMs: number): { ms: number; ownMs: number | undefined } | undefined {
+export function overBudget(budgetMs: number): { ms: number; ownMs: number | undefined } | undefined {
   const end = performance.now();
-  lastEnd = end;
+  clock[LAST_END] = end;
   lastStretch = stretch;
-  const ms = end - watch.startedAt;
+  const started = starts.pop()!;
+  const waited = waits.pop()!;
+  const ms = end - started;
   if (ms <= budgetMs) return undefined;
-  const now = watch.waitedAt === undefined ? undefined : waitedMs();
-  if (now === undefined || watch.waitedAt === undefined) return { ms, ownMs: undefined };
-  const ownMs = Math.max(0, ms - (now - watch.waitedAt));
+  const waitedNow = Number.isNaN(waited) ? undefined : waitedMs();
+  if (waitedNow === undefined) return { ms, ownMs: undefined };
+  const ownMs = Math.max(0, ms - (waitedNow - waited));
   return ownMs > budgetMs ? { ms, ownMs } : undefined;
 }

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolutionTrail } from '../resolution/observer.js';
-import type { BlockWatch } from './block-clock.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { epoch } from './sinks.js';
 
@@ -13,11 +12,8 @@ export interface RunOwner {
  * One factory run, as the async store of everything it starts. `settled` flips when the factory returns (sync) or
  * its promise settles, so work started later in its context is told apart. @internal
  */
-export class FactoryRun implements BlockWatch {
+export class FactoryRun {
   settled = false;
-  /** The loop-block stopwatch (see block-clock.ts), kept here so timing a run allocates nothing more. */
-  startedAt = 0;
-  waitedAt: number | undefined = undefined;
   /** An async resource (not a promise) was created while the factory's synchronous part ran. */
   created = false;
   /** Findings noticed while the factory was running, for throw mode. */

@@ -3,7 +3,7 @@ import { validateOptions } from '../options/validate.js';
 import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
-import { dropStamp, overBudget, startWatch } from './block-clock.js';
+import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
 import { FactoryRun, runningRun, runStorage, runSync, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
@@ -252,7 +252,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     const run = new FactoryRun(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
-    if (budget > 0) startWatch(run, budget, runningRun() === undefined);
+    if (budget > 0) startWatch(budget, runningRun() === undefined);
     else dropStamp();
     // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
     const id = this.#learns && sinks.size === 0 ? trail.id : undefined;
@@ -262,12 +262,12 @@ class Monitor implements ThreadMonitor, RunOwner {
       result = quiet ? runSync(run, invoke) : runStorage.run(run, runSync<R>, run, invoke);
     } catch (error) {
       run.settled = true;
-      dropStamp();
+      if (budget > 0) dropWatch();
       if (run.created && id !== undefined) this.#quiet.delete(id);
       throw this.#withEvidence(run, error);
     }
     if (budget > 0) {
-      const over = overBudget(run, budget);
+      const over = overBudget(budget);
       if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
     }
     if (!isThenable(result)) {
