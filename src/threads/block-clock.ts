@@ -30,17 +30,19 @@ function waitedMs(): number | undefined {
   }
 }
 
-// Times are fractional milliseconds. Kept in a Float64Array and a double-only array, because a double stored in a
-// module variable or an object field is a new heap number each time: one per factory run otherwise.
+// Times are fractional milliseconds, kept in Float64Arrays: a double stored in a module variable or an object field
+// is a new heap number each time, and a plain array emptied by pop() gives its storage back, so the next push
+// allocates again: either would be an allocation per factory run.
 const STAMP_WALL = 0; // when the run-queue wait was last read
 const STAMP_WAITED = 1; // that reading (NaN: not available)
 const LAST_END = 2; // the end of the latest timed factory run
 const clock = new Float64Array([-Infinity, NaN, 0]);
 // The resolver's stretch (see `stretch` in observer.ts) the latest timed run ended in.
 let lastStretch = -1;
-// One entry per timed run in progress, innermost last: a factory can resolve another inside itself.
-const starts: number[] = [];
-const waits: number[] = [];
+// Start time and run-queue wait of each timed run in progress, innermost last (a factory can resolve another).
+let starts = new Float64Array(64);
+let waits = new Float64Array(64);
+let depth = 0;
 
 /**
  * Start timing a factory run. `adjacent`: no other factory run is executing (this one is not nested in another's
@@ -54,14 +56,24 @@ export function startWatch(budgetMs: number, adjacent: boolean): void {
     clock[STAMP_WAITED] = waitedMs() ?? NaN;
     clock[STAMP_WALL] = wall;
   }
-  starts.push(wall);
-  waits.push(clock[STAMP_WAITED]!);
+  if (depth === starts.length) grow();
+  starts[depth] = wall;
+  waits[depth++] = clock[STAMP_WAITED]!;
+}
+
+function grow(): void {
+  const wider = (from: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+    const to = new Float64Array(from.length * 2);
+    to.set(from);
+    return to;
+  };
+  starts = wider(starts);
+  waits = wider(waits);
 }
 
 /** The run ended without a reading (it threw): forget its start, and the next run reads its own. @internal */
 export function dropWatch(): void {
-  starts.pop();
-  waits.pop();
+  depth--;
   lastStretch = -1;
 }
 
@@ -78,10 +90,10 @@ export function overBudget(budgetMs: number): { ms: number; ownMs: number | unde
   const end = performance.now();
   clock[LAST_END] = end;
   lastStretch = stretch;
-  const started = starts.pop()!;
-  const waited = waits.pop()!;
-  const ms = end - started;
+  depth--;
+  const ms = end - starts[depth]!;
   if (ms <= budgetMs) return undefined;
+  const waited = waits[depth]!;
   const waitedNow = Number.isNaN(waited) ? undefined : waitedMs();
   if (waitedNow === undefined) return { ms, ownMs: undefined };
   const ownMs = Math.max(0, ms - (waitedNow - waited));
