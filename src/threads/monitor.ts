@@ -263,7 +263,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     } catch (error) {
       run.settled = true;
       if (budget > 0) dropWatch();
-      if (run.created && id !== undefined) this.#quiet.delete(id);
+      if (run.created && id !== undefined) this.#learn(id, quiet, false);
       throw this.#withEvidence(run, error);
     }
     if (budget > 0) {
