@@ -106,9 +106,6 @@ export function createContainer(options: ContainerOptions = {}): Container {
   return new LoopsafeContainer(options);
 }
 
-/** The resolveSync() fast path of every container that has not cached a singleton yet. Never written to. */
-const noneBuilt = new Map<Key, unknown>();
-
 class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
   nextSlot = 0;
@@ -121,9 +118,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
   /** Singletons resolveSync() has returned, by key: its fast path. Cleared when disposal starts. */
-  // Starts as the shared empty map (a container that never calls resolveSync() makes no map of its own), so the
-  // hot path stays one lookup in a Map.
-  #built: Map<Key, unknown> = noneBuilt;
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -222,20 +216,21 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   resolveSync<K extends Key>(key: K): KeyType<K> {
-    // The hot path: a singleton this method returned before is one map lookup away, as in a hand-written container.
-    const known = this.#built.get(key);
-    if (known !== undefined) return known as KeyType<K>;
+    // The hot path: a singleton this method returned before is one map lookup and one field away, as in a
+    // hand-written container; anything else continues with the plan already found (no second lookup).
+    let plan = this.#plans?.get(key);
+    if (plan !== undefined) {
+      const fast = plan.fast;
+      if (fast !== undefined) return fast as KeyType<K>;
+    }
     if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
-    const plan = this.planOf(key);
+    plan ??= this.planOf(key);
     // A built singleton from a factory or class is stored only once settled, so it is never a promise: return it
     // without the instanceof walk below. (A `useValue` may be a promise, hence the kind test.)
     const built = plan.value;
     if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) {
-      // Registration is closed once plans exist, so the entry never goes stale; dispose() clears the map first.
-      if (built !== undefined && plan.lt === SINGLETON) {
-        if (this.#built === noneBuilt) this.#built = new Map();
-        this.#built.set(key, built);
-      }
+      // Registration is closed once plans exist, so this never goes stale; dispose() resets it first.
+      if (plan.lt === SINGLETON) plan.fast = built;
       return built as KeyType<K>;
     }
     const value = get(plan, this, undefined);
@@ -285,7 +280,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#built = noneBuilt; // from now on resolveSync takes the path that refuses
+    // From now on resolveSync takes the path that refuses.
+    if (this.#plans !== undefined) for (const plan of this.#plans.values()) plan.fast = undefined;
     this.#disposing ??= containerDisposeChannel.start.hasSubscribers
       ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
       : this.#dispose();

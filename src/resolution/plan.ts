@@ -58,6 +58,13 @@ export class Plan {
    */
   direct = false;
   value: unknown = EMPTY;
+  /**
+   * The settled instance of a constructed singleton, once `resolveSync()` has returned it: its fast path reads only
+   * this. `undefined` until then (and for a singleton whose instance is `undefined`, which takes the normal path),
+   * and again from the moment the container starts disposing. Compared with `undefined` rather than EMPTY: a
+   * comparison with an imported binding measured ~3 ns more on this path, a third of its time.
+   */
+  fast: unknown = undefined;
   pending: Promise<unknown> | undefined = undefined;
   /** The boot check's mark: UNSEEN, DONE, or the plan's position on the walk's stack (see graph.ts). */
   walk = UNSEEN;
