@@ -1,5 +1,4 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { Container as InversifyContainer } from 'inversify';
 import { LoopsafeError } from '../errors/base.js';
 import {
   AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
@@ -17,7 +16,7 @@ import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
 import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
+import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
@@ -39,8 +38,10 @@ export interface ContainerOptions {
   /**
    * An existing inversify `Container`. Keys loopsafe has no provider for are looked up there (and resolved with
    * `getAsync`), so an app can move to loopsafe one binding at a time. inversify keeps owning those instances.
+   * Pass the `Container` itself; reading inversify's decorators on classes registered here is separate (import
+   * `loopsafe/inversify`).
    */
-  inversify?: InversifyContainer;
+  inversify?: InversifyContainerLike;
   /**
    * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. Pass an array (or
    * `composeObservers()`) for several; the first is outermost. A container created without one inside a

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import test from 'ava';
 import { Container as InversifyContainer, inject, injectable, multiInject, optional, postConstruct, preDestroy, unmanaged } from 'inversify';
 import { createContainer, token, type BootError, type LoopsafeError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 const Url = token<string>('Url');
 const Missing = token<string>('Missing');
