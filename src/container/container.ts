@@ -58,7 +58,7 @@ export interface ContainerOptions {
 
 /** A dependency-injection container. Create one with {@link createContainer}. */
 export interface Container extends AsyncDisposable {
-  /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
+  /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
   register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
   override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;

@@ -8,14 +8,16 @@ const notInjectable = new Set<unknown>([Object, Function, String, Number, Boolea
 
 /**
  * Read a class's constructor dependencies from the `design:paramtypes` TypeScript emits (emitDecoratorMetadata) for
- * a decorated class: each parameter's class is its key. A class with no parameters needs nothing.
+ * a decorated class: each parameter's class is its key. Parameters from the first one with a default value on
+ * (which `Class.length` does not count) keep their defaults, as an `inject` list may leave them out.
  */
 export function readDesignTypes(cls: AnyClass, name: string): ClassInfo {
+  const required = cls.length;
+  if (required === 0) return plainClassInfo([]);
   // Own metadata only: a subclass without a decorator of its own would otherwise be given its base's parameters.
-  const types = Reflect.getOwnMetadata('design:paramtypes', cls) as unknown[] | undefined;
-  if (types === undefined && cls.length === 0) return plainClassInfo([]);
+  const types = (Reflect.getOwnMetadata('design:paramtypes', cls) as unknown[] | undefined)?.slice(0, required);
   const bad = types === undefined ? -1 : types.findIndex((type) => notInjectable.has(type) || typeof type !== 'function');
-  if (types === undefined || bad !== -1 || types.length < cls.length) {
+  if (types === undefined || bad !== -1 || types.length < required) {
     const which = types === undefined ? 'no parameter types (it has no decorator, or emitDecoratorMetadata is off)' : bad === -1 ? 'fewer parameter types than parameters' : `parameter ${bad} typed as something that is not a class`;
     throw new InvalidProviderError(
       [name],

@@ -67,6 +67,17 @@ test('a parameter typed as something that is not a class, with no inject list, i
   t.regex(error.problems[0]!.message, /inject: \[\.\.\.\]/);
 });
 
+test('parameters with a default value keep it: only the parameters before the first default are injected', async (t) => {
+  @Service()
+  class Pool {
+    constructor(readonly config: Config, readonly size = 4, readonly db: Db | undefined = undefined) {}
+  }
+  const pool = await createContainer().register(Config).register(Pool).resolve(Pool);
+  t.true(pool.config instanceof Config);
+  t.is(pool.size, 4);
+  t.is(pool.db, undefined, 'Db is not registered, and the defaulted parameter does not ask for it');
+});
+
 test('an undecorated class with constructor parameters and no inject list is refused at boot', (t) => {
   class Plain {
     constructor(readonly config: Config) {}
