@@ -10,12 +10,12 @@ import { ambientObserver, type ResolutionObserver } from '../resolution/observer
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor, SINGLETON } from '../resolution/plan.js';
+import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, signalPlan, SINGLETON } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
-import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
+import { AbortSignalToken, DisplayNames, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
@@ -107,6 +107,9 @@ export function createContainer(options: ContainerOptions = {}): Container {
   return new LoopsafeContainer(options);
 }
 
+/** The resolveSync() fast path of every container that has not cached a singleton yet. Never written to. */
+const noneBuilt = new Map<Key, unknown>();
+
 class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly slots = null;
   nextSlot = 0;
@@ -119,7 +122,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
   /** Singletons resolveSync() has returned, by key: its fast path. Cleared when disposal starts. */
-  readonly #built = new Map<Key, unknown>();
+  // Starts as the shared empty map (a container that never calls resolveSync() makes no map of its own), so the
+  // hot path stays one lookup in a Map.
+  #built: Map<Key, unknown> = noneBuilt;
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -162,9 +167,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     if (this.#plans !== undefined) return;
     const problems: LoopsafeError[] = [];
     const plans = new Map<Key, Plan>();
-    const names = displayNames(this.#registrations.keys());
+    const names = new DisplayNames();
     for (const [key, def] of this.#registrations) {
-      const name = names.get(key)!;
+      const name = names.of(key);
       try {
         plans.set(key, planFor(key, def, this.#timeout, name));
       } catch (error) {
@@ -175,7 +180,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
       }
     }
     // Built in: each construction that injects it gets its own signal (an override may replace it, for tests).
-    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, new Plan({ name: 'AbortSignal', key: AbortSignalToken, kind: KIND_SIGNAL, lifetime: 'transient' }));
+    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, signalPlan);
     problems.push(...checkGraph(plans, this.#foreign));
     if (problems.length > 0) throw new BootError(problems);
     this.#plans = plans;
@@ -228,7 +233,10 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     const built = plan.value;
     if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) {
       // Registration is closed once plans exist, so the entry never goes stale; dispose() clears the map first.
-      if (built !== undefined && plan.lt === SINGLETON) this.#built.set(key, built);
+      if (built !== undefined && plan.lt === SINGLETON) {
+        if (this.#built === noneBuilt) this.#built = new Map();
+        this.#built.set(key, built);
+      }
       return built as KeyType<K>;
     }
     const value = get(plan, this, undefined);
@@ -278,7 +286,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#built.clear(); // from now on resolveSync takes the path that refuses
+    this.#built = noneBuilt; // from now on resolveSync takes the path that refuses
     this.#disposing ??= containerDisposeChannel.start.hasSubscribers
       ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
       : this.#dispose();

@@ -303,19 +303,24 @@ function settle(
   plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined, trail?: ResolutionTrail,
 ): Promise<unknown> {
   const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
-  const done = timed.then(
+  const owner = ownerOf(plan, site);
+  owner.begin();
+  return timed.then(
     (value) => {
-      track(plan, site, value);
+      try {
+        track(plan, site, value);
+      } finally {
+        owner.end(); // after track(): a dispose() waiting for this construction then disposes its instance too
+      }
       return value;
     },
     (error: unknown) => {
+      owner.end();
       // The observer may add what it saw during the run to an error it did not raise (a timeout).
       const observer = trail === undefined ? undefined : site.root.observer;
       throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
     },
   );
-  ownerOf(plan, site).begin(done);
-  return done;
 }
 
 function withTimeout(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
