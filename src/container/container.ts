@@ -1,5 +1,4 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { Container as InversifyContainer } from 'inversify';
 import { LoopsafeError } from '../errors/base.js';
 import {
   AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
@@ -17,7 +16,7 @@ import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
 import { AbortSignalToken, DisplayNames, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
+import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
@@ -39,8 +38,10 @@ export interface ContainerOptions {
   /**
    * An existing inversify `Container`. Keys loopsafe has no provider for are looked up there (and resolved with
    * `getAsync`), so an app can move to loopsafe one binding at a time. inversify keeps owning those instances.
+   * Pass the `Container` itself; reading inversify's decorators on classes registered here is separate (import
+   * `loopsafe/inversify`).
    */
-  inversify?: InversifyContainer;
+  inversify?: InversifyContainerLike;
   /**
    * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. Pass an array (or
    * `composeObservers()`) for several; the first is outermost. A container created without one inside a
@@ -57,7 +58,7 @@ export interface ContainerOptions {
 
 /** A dependency-injection container. Create one with {@link createContainer}. */
 export interface Container extends AsyncDisposable {
-  /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
+  /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
   register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
   override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;

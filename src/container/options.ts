@@ -30,7 +30,8 @@ export const containerSchema = {
   providers: registrations,
   overrides: registrations,
   timeout: duration({ off: true }),
-  inversify: satisfies('an inversify Container', (v) => typeof (v as { isBound?: unknown }).isBound === 'function'),
+  inversify: satisfies('an inversify Container (isBound and getAsync methods)', (v) =>
+    typeof (v as { isBound?: unknown }).isBound === 'function' && typeof (v as { getAsync?: unknown }).getAsync === 'function'),
   observer: satisfies('an object with a runFactory(trail, invoke) method, or an array of them', (v) =>
     (Array.isArray(v) ? v : [v]).every((o) => typeof (o as { runFactory?: unknown } | null)?.runFactory === 'function')),
   allowWorkerThread: flag(),

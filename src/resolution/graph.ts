@@ -2,7 +2,7 @@ import { CaptiveDependencyError, CycleError, MissingProviderError } from '../err
 import type { LoopsafeError } from '../errors/base.js';
 import { isCaptive } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import type { ForeignContainer } from '../declare/inversify.js';
+import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional } from '../declare/provider.js';
 import { DONE, foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON, UNSEEN } from './plan.js';
 

@@ -1,7 +1,9 @@
 import { InvalidProviderError } from '../errors/container.js';
 import type { Lifetime } from '../declare/lifetime.js';
 import { AbortSignalToken, keyName, type Key } from '../tokens.js';
-import { injectProperties, readClassInfo, readMemberInfo, type ForeignContainer } from '../declare/inversify.js';
+import { injectProperties } from '../declare/class-info.js';
+import { readClassInfo, readMemberInfo } from '../declare/class-metadata.js';
+import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
 
 /** A plan the boot check's walk has not reached. */
