@@ -14,6 +14,7 @@ export {
   provide, optional, lazy, type Lazy, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,
   type SuppliedProvider, type SelfProvider, type AnyProviderDef, type ConstructedOptions, type Optional, type Dep, type DepType, type DepTypes, type InjectedArgs, type CheckedInject, type InjectMismatch, type ClassOf, type CtorParams,
 } from './declare/provider.js';
+export { Injectable } from './declare/injectable.js';
 export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './declare/lifetime.js';
 export type { Scope } from './scopes/scope.js';

@@ -4,9 +4,10 @@
 import 'reflect-metadata';
 import test from 'ava';
 import { inject, injectable } from 'inversify';
-import { createContainer, InversifyNotLoadedError, token, type BootError, type LoopsafeError } from '../../src/index.js';
+import { createContainer, Injectable, InversifyNotLoadedError, token, type BootError, type LoopsafeError } from '../../src/index.js';
 
-// Any class decorator makes TypeScript emit `design:paramtypes` (emitDecoratorMetadata); this one does nothing else.
+// Any class decorator makes TypeScript emit `design:paramtypes` (emitDecoratorMetadata): loopsafe's Injectable(),
+// or one of the app's own, which does nothing else.
 const Service = (): ClassDecorator => () => {};
 
 const Url = token<string>('Url');
@@ -15,7 +16,7 @@ class Config {
   readonly url = 'postgres://core';
 }
 
-@Service()
+@Injectable()
 class Db {
   constructor(readonly config: Config) {}
 }

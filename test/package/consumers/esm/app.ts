@@ -1,6 +1,6 @@
 // A consumer's ESM app: strict TypeScript with legacy decorators, importing every public entry point by name but
 // loopsafe/inversify, in a project that does not install inversify.
-import { createContainer, provide, token, type Container } from 'loopsafe';
+import { createContainer, Injectable, provide, token, type Container } from 'loopsafe';
 import { createApp, Controller, Get, Inject, Params } from 'loopsafe/fastify';
 import { checkThreadLeaks, type LeakReport } from 'loopsafe/testing';
 
@@ -23,10 +23,8 @@ class HelloController {
 }
 
 // Class providers without inversify: class-typed constructor parameters are read from the types TypeScript emits
-// for a decorated class (any decorator), other parameters from an inject list.
-const Service = (): ClassDecorator => () => {};
-
-@Service()
+// for a decorated class (loopsafe's Injectable(), or any decorator), other parameters from an inject list.
+@Injectable()
 class Stamper {
   constructor(readonly clock: Clock) {}
 }
