@@ -10,7 +10,8 @@ import { ambientObserver, type ResolutionObserver } from '../resolution/observer
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_VALUE, Plan, planFor, signalPlan, SINGLETON } from '../resolution/plan.js';
+import * as planCodes from '../resolution/plan.js';
+import { foreignPlan, KIND_VALUE, Plan, planFor, signalPlan } from '../resolution/plan.js';
 import { get, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
@@ -22,6 +23,9 @@ import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
+
+// resolveSync's constants as this module's own: see the note in resolution/resolve.ts.
+const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {
