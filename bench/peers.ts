@@ -1,4 +1,6 @@
 /** The peers in table order, each loaded only inside its own worker process. */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Scenario } from './checks.js';
 import type { PeerGraph } from './graph/peer.js';
 
@@ -14,6 +16,12 @@ export interface Peer {
   readonly competitor?: boolean;
   readonly load: () => Promise<PeerGraph>;
 }
+
+/**
+ * Another build of loopsafe to compare against in the same run: `BENCH_BASELINE=<dir>` names a checkout of another
+ * commit (0.1 is 66240a9) built with `npx tsc -p tsconfig.json`; its own bench graph is loaded from there.
+ */
+const baselineDir = process.env['BENCH_BASELINE'];
 
 /** Every peer. */
 export const peers: readonly Peer[] = [
@@ -34,6 +42,13 @@ export const peers: readonly Peer[] = [
     load: async () => (await import('./graph/inversify.js')).createRequestScopeGraph(),
   },
   { name: 'tsyringe', competitor: true, load: async () => (await import('./graph/tsyringe.js')).createGraph() },
+  ...(baselineDir === undefined || baselineDir === '' ? [] : [{
+    name: 'loopsafe baseline',
+    load: async () => {
+      const graph = pathToFileURL(resolve(baselineDir, 'dist/bench/graph/loopsafe.js')).href;
+      return ((await import(graph)) as { createGraph: () => PeerGraph }).createGraph();
+    },
+  }]),
 ];
 
 /** The peer with this name. */

@@ -99,6 +99,22 @@ export function printTargets(g: Gathered, memory: MemoryResult | string | undefi
   if (m4 === undefined || fastest4 === undefined) line('M4: not measured (needs loopsafe and a peer)');
   else line(`M4 100 concurrent async: loopsafe ${formatNs(m4)} = ${(m4 / fastest4.ns).toFixed(2)}x the fastest peer, ${fastest4.name} ${formatNs(fastest4.ns)} (target <= 1x): ${verdict(m4 <= fastest4.ns)}`);
 
+  const base = peers.find((p) => p.name === 'loopsafe baseline');
+  if (base !== undefined) {
+    for (const s of scenarios) {
+      // Each repetition ran both builds back to back (interleaved), so each pair of runs gives one ratio.
+      const now = g.ns.get(pairKey('loopsafe', s));
+      const then = g.ns.get(pairKey(base.name, s));
+      if (now === undefined || then === undefined || now.length !== then.length) {
+        line(`${s} vs baseline: not measured (needs loopsafe and loopsafe baseline, with no failed run)`);
+        continue;
+      }
+      const ratios = now.map((ns, i) => ns / then[i]!).sort((a, b) => a - b);
+      const m = median(ratios);
+      line(`${titles[s]} vs the baseline build: ${m.toFixed(2)}x at the median (min ${ratios[0]!.toFixed(2)}x, max ${ratios.at(-1)!.toFixed(2)}x over ${ratios.length} paired runs) (target <= 1x, no slower): ${verdict(m <= 1)}`);
+    }
+  }
+
   if (memory === undefined) line('memory: not measured');
   else if (typeof memory === 'string') line(`memory: FAILED, ${memory}`);
   else {

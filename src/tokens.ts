@@ -47,18 +47,18 @@ export function keyName(key: unknown): string {
 
 /**
  * The names keys show in error paths, told apart: the second key whose name is already taken (two modules'
- * `token('Db')`) shows as `Db#2`, the third as `Db#3`, in registration order. @internal
+ * `token('Db')`) shows as `Db#2`, the third as `Db#3`, in the order keys are named. @internal
  */
-export function displayNames(keys: Iterable<Key>): Map<Key, string> {
-  const names = new Map<Key, string>();
-  const taken = new Map<string, number>();
-  for (const key of keys) {
+export class DisplayNames {
+  readonly #taken = new Map<string, number>();
+
+  /** The next key's name. */
+  of(key: Key): string {
     const base = keyName(key);
-    const n = (taken.get(base) ?? 0) + 1;
-    taken.set(base, n);
-    names.set(key, n === 1 ? base : `${base}#${n}`);
+    const n = (this.#taken.get(base) ?? 0) + 1;
+    this.#taken.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
   }
-  return names;
 }
 
 /**

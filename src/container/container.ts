@@ -1,5 +1,4 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { Container as InversifyContainer } from 'inversify';
 import { LoopsafeError } from '../errors/base.js';
 import {
   AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
@@ -11,18 +10,22 @@ import { ambientObserver, type ResolutionObserver } from '../resolution/observer
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
-import { EMPTY, foreignPlan, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_VALUE, Plan, planFor, SINGLETON } from '../resolution/plan.js';
+import * as planCodes from '../resolution/plan.js';
+import { foreignPlan, KIND_VALUE, Plan, planFor, signalPlan } from '../resolution/plan.js';
 import { get, getAtBoot, type RootSite } from '../resolution/resolve.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
-import { AbortSignalToken, displayNames, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from '../declare/inversify.js';
+import { AbortSignalToken, DisplayNames, keyName, type Key, type KeyType } from '../tokens.js';
+import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
+
+// resolveSync's constants as this module's own: see the note in resolution/resolve.ts.
+const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {
@@ -39,8 +42,10 @@ export interface ContainerOptions {
   /**
    * An existing inversify `Container`. Keys loopsafe has no provider for are looked up there (and resolved with
    * `getAsync`), so an app can move to loopsafe one binding at a time. inversify keeps owning those instances.
+   * Pass the `Container` itself; reading inversify's decorators on classes registered here is separate (import
+   * `loopsafe/inversify`).
    */
-  inversify?: InversifyContainer;
+  inversify?: InversifyContainerLike;
   /**
    * Watches every factory run: the thread monitor from `createThreadMonitor()` is one. Pass an array (or
    * `composeObservers()`) for several; the first is outermost. A container created without one inside a
@@ -57,7 +62,7 @@ export interface ContainerOptions {
 
 /** A dependency-injection container. Create one with {@link createContainer}. */
 export interface Container extends AsyncDisposable {
-  /** Register a provider. A class key with no declaration provides itself (inversify metadata names its dependencies). */
+  /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
   register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
   override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
@@ -118,7 +123,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
   /** Singletons resolveSync() has returned, by key: its fast path. Cleared when disposal starts. */
-  readonly #built = new Map<Key, unknown>();
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
@@ -161,9 +165,9 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     if (this.#plans !== undefined) return;
     const problems: LoopsafeError[] = [];
     const plans = new Map<Key, Plan>();
-    const names = displayNames(this.#registrations.keys());
+    const names = new DisplayNames();
     for (const [key, def] of this.#registrations) {
-      const name = names.get(key)!;
+      const name = names.of(key);
       try {
         plans.set(key, planFor(key, def, this.#timeout, name));
       } catch (error) {
@@ -174,7 +178,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
       }
     }
     // Built in: each construction that injects it gets its own signal (an override may replace it, for tests).
-    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, new Plan({ name: 'AbortSignal', key: AbortSignalToken, kind: KIND_SIGNAL, lifetime: 'transient' }));
+    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, signalPlan);
     problems.push(...checkGraph(plans, this.#foreign));
     if (problems.length > 0) throw new BootError(problems);
     this.#plans = plans;
@@ -217,17 +221,21 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   resolveSync<K extends Key>(key: K): KeyType<K> {
-    // The hot path: a singleton this method returned before is one map lookup away, as in a hand-written container.
-    const known = this.#built.get(key);
-    if (known !== undefined) return known as KeyType<K>;
+    // The hot path: a singleton this method returned before is one map lookup and one field away, as in a
+    // hand-written container; anything else continues with the plan already found (no second lookup).
+    let plan = this.#plans?.get(key);
+    if (plan !== undefined) {
+      const fast = plan.fast;
+      if (fast !== undefined) return fast as KeyType<K>;
+    }
     if (this.#disposing !== undefined) throw new DisposedError('container', `resolve ${keyName(key)}`);
-    const plan = this.planOf(key);
+    plan ??= this.planOf(key);
     // A built singleton from a factory or class is stored only once settled, so it is never a promise: return it
     // without the instanceof walk below. (A `useValue` may be a promise, hence the kind test.)
     const built = plan.value;
     if (built !== EMPTY && plan.kind === KIND_CONSTRUCTED) {
-      // Registration is closed once plans exist, so the entry never goes stale; dispose() clears the map first.
-      if (built !== undefined && plan.lt === SINGLETON) this.#built.set(key, built);
+      // Registration is closed once plans exist, so this never goes stale; dispose() resets it first.
+      if (plan.lt === SINGLETON) plan.fast = built;
       return built as KeyType<K>;
     }
     const value = get(plan, this, undefined);
@@ -277,7 +285,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   dispose(): Promise<void> {
-    this.#built.clear(); // from now on resolveSync takes the path that refuses
+    // From now on resolveSync takes the path that refuses.
+    if (this.#plans !== undefined) for (const plan of this.#plans.values()) plan.fast = undefined;
     this.#disposing ??= containerDisposeChannel.start.hasSubscribers
       ? traced(containerDisposeChannel, { container: this }, () => this.#dispose())
       : this.#dispose();

@@ -30,7 +30,8 @@ export const containerSchema = {
   providers: registrations,
   overrides: registrations,
   timeout: duration({ off: true }),
-  inversify: satisfies('an inversify Container', (v) => typeof (v as { isBound?: unknown }).isBound === 'function'),
+  inversify: satisfies('an inversify Container (isBound and getAsync methods)', (v) =>
+    typeof (v as { isBound?: unknown }).isBound === 'function' && typeof (v as { getAsync?: unknown }).getAsync === 'function'),
   observer: satisfies('an object with a runFactory(trail, invoke) method, or an array of them', (v) =>
     (Array.isArray(v) ? v : [v]).every((o) => typeof (o as { runFactory?: unknown } | null)?.runFactory === 'function')),
   allowWorkerThread: flag(),
@@ -60,7 +61,7 @@ const anyDef = {
 } satisfies Schema<AnyDef>;
 
 // A declaration of one kind accepts only that kind's options, so `{ useValue, lifetime }` is not silently half-read.
-const byKind: Readonly<Record<string, Schema<unknown>>> = {
+const byKind = {
   useFactory: { ...constructed, useFactory: anyDef.useFactory },
   useClass: { ...constructed, useClass: anyDef.useClass },
   useValue: { useValue: anyDef.useValue },
@@ -73,11 +74,15 @@ const byKind: Readonly<Record<string, Schema<unknown>>> = {
  */
 export function validateProviderDef(key: Key, def: AnyProviderDef | undefined): void {
   if (typeof def !== 'object' || def === null) return; // the boot check reports a missing or non-object declaration
-  let kind: string | undefined;
-  let kinds = 0;
-  for (const k of kindNames) if (k in def) (kind = k), kinds++;
+  // Spelt out rather than a loop over the kind names: constant-key tests are what V8 makes cheap, and every
+  // registration comes through here.
+  const factory = 'useFactory' in def;
+  const cls = 'useClass' in def;
+  const value = 'useValue' in def;
+  const supplied = 'supplied' in def;
   // A class registered under itself, or a misspelt kind: every name is valid here, so the typo finds its match.
-  const schema = (kinds === 1 ? byKind[kind!]! : anyDef) as Schema<AnyProviderDef>;
+  const schema = (+factory + +cls + +value + +supplied !== 1 ? anyDef
+    : factory ? byKind.useFactory : cls ? byKind.useClass : value ? byKind.useValue : byKind.supplied) as Schema<AnyProviderDef>;
   try {
     validateOptions(schema, def, 'provider');
   } catch {
@@ -86,5 +91,3 @@ export function validateProviderDef(key: Key, def: AnyProviderDef | undefined): 
     validateOptions(schema, def, `provider ${keyName(key)}`);
   }
 }
-
-const kindNames = Object.keys(byKind);

@@ -110,18 +110,19 @@ export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[]> e
 
 /**
  * The constructor arguments an `inject` list gives: `never` (anything goes) when there is no list (or it is `any`), since the
- * dependencies then come from inversify's metadata.
+ * dependencies then come from the class's metadata.
  */
 export type InjectedArgs<D extends readonly Dep[]> = 0 extends 1 & D ? never : [D] extends [never] ? never : DepTypes<D>;
 
 /**
- * A provider built with `new`. Without `inject`, dependencies come from inversify's `@inject()` metadata; with it,
+ * A provider built with `new`. Without `inject`, dependencies come from the class's metadata (its decorated
+ * constructor's parameter types, or inversify's `@inject()` with `loopsafe/inversify` imported); with it,
  * the class's constructor must accept the listed dependencies' types, in that order (checked at compile time).
  */
 export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
   /** The class to construct. */
   useClass: ClassOf<T, D>;
-  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
+  /** The constructor's dependencies, in order; read from the class's metadata when left out. */
   inject?: D;
   /** Not with `useClass`: one way to provide a key. */
   useFactory?: never;
@@ -162,7 +163,7 @@ export type ClassOf<T, D extends readonly Dep[]> = new (...args: NoInfer<Injecte
 
 /** For a class registered under itself: only options, and optionally the constructor's dependencies. */
 export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[], P = never> extends ConstructedOptions<T> {
-  /** The constructor's dependencies, in order; read from inversify metadata when left out. */
+  /** The constructor's dependencies, in order; read from the class's metadata when left out. */
   inject?: CheckedInject<D, P>;
   /** Not in a self declaration. */
   useClass?: never;
@@ -200,7 +201,7 @@ export interface Registration<T = unknown> {
  * export const providers = [
  *   provide(Config, { useValue: config }),
  *   provide(Db, { inject: [Config], useFactory: (c) => connect(c.url), dispose: (db) => db.end() }),
- *   provide(UserRepo, { lifetime: 'request' }), // a class with inversify @inject() metadata
+ *   provide(UserRepo, { lifetime: 'request' }), // a decorated class: its class-typed parameters are injected
  * ];
  * ```
  */

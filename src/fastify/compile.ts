@@ -87,7 +87,7 @@ function constructorDeps(cls: Class<unknown>, meta: ControllerMetadata, name: st
   const types = (Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined) ?? [];
   const arity = Math.max(cls.length, types.length, ...[...meta.ctor.keys()].map((i) => i + 1));
   if (arity === 0) return [];
-  if (meta.ctor.size === 0 && types.length === 0) return undefined; // leave it to inversify's metadata
+  if (meta.ctor.size === 0 && types.length === 0) return undefined; // leave it to the class-metadata readers (inversify's)
   const deps: Dep[] = [];
   for (let i = 0; i < arity; i++) {
     const dep = meta.ctor.get(i) ?? types[i];

@@ -30,7 +30,6 @@ export class DisposalStack {
   #closed = false;
   #sealed = false;
   #inflight = 0;
-  #end: (() => void) | undefined;
   #drained: (() => void) | undefined;
   #controller: AbortController | undefined;
   #abortReason: unknown;
@@ -72,18 +71,21 @@ export class DisposalStack {
     this.#items.push(name, instance, disposer);
   }
 
-  /** Record a construction in flight: dispose() waits for it to settle before disposing. */
-  begin(construction: Promise<unknown>): void {
+  /**
+   * Record a construction in flight: dispose() waits until {@link DisposalStack.end} is called for it. A count, not
+   * a set of promises: the caller calls end() from the callbacks it already has, so no promise is made for this.
+   */
+  begin(): void {
     this.#inflight++;
-    // One callback per stack, made on its first async construction: a count, not a set, on the hot path.
-    const end = (this.#end ??= () => {
-      if (--this.#inflight === 0 && this.#drained !== undefined) {
-        const drained = this.#drained;
-        this.#drained = undefined;
-        drained();
-      }
-    });
-    construction.then(end, end);
+  }
+
+  /** A construction recorded with {@link DisposalStack.begin} has settled (its instance, if any, already added). */
+  end(): void {
+    if (--this.#inflight === 0 && this.#drained !== undefined) {
+      const drained = this.#drained;
+      this.#drained = undefined;
+      drained();
+    }
   }
 
   /** Dispose everything recorded, newest first. Calling it again returns the same promise. */

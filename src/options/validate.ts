@@ -17,31 +17,69 @@ export function checkShape(rules: Readonly<Record<string, Rule>>, value: unknown
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidOptionError(where, path === '' ? 'options' : path.slice(0, -1), 'an object', value);
   }
-  const known = knownOf(rules);
+  const schema = compiled(rules);
   const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(rules, key)) {
-      throw new InvalidOptionError(where, path + key, '', given[key], { known: [...known], suggestion: closestName(key, known) });
+  const proto: unknown = Object.getPrototypeOf(given);
+  if (proto !== Object.prototype && proto !== null) {
+    // An instance of a class: its options may be getters on the prototype, which only reading each name sees.
+    checkEveryName(schema, given, where, path);
+    return;
+  }
+  // Walk the options that were given (a few), not the schema's (often many): every container and provider
+  // declaration comes through here, so these loops are part of creating a container. Unknown keys are reported
+  // before bad values, so a misspelling is named even beside another mistake.
+  for (const key in given) {
+    // for-in also lists inherited enumerable keys; only an object's own keys are its options.
+    if (schema.rules[key] === undefined && Object.hasOwn(given, key)) {
+      throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
     }
   }
-  for (const key of known) {
-    const rule = rules[key]!;
+  for (const key in given) {
+    const rule = schema.rules[key];
     const v = given[key];
-    // The option's path is built only for options that were given (most of a schema's are not).
-    if (v === undefined) {
-      if (rule.required === true) throw new InvalidOptionError(where, path + key, rule.expected, v);
-      continue;
+    if (rule === undefined || v === undefined) continue;
+    // The option's path is built only for options that were given.
+    const option = path + key;
+    if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
+  }
+  for (const key of schema.required) {
+    if (given[key] === undefined) throw new InvalidOptionError(where, path + key, schema.rules[key]!.expected, undefined);
+  }
+}
+
+/** The check for objects whose options may be inherited: every option the schema names is read. */
+function checkEveryName(schema: Compiled, given: Record<string, unknown>, where: string, path: string): void {
+  for (const key of Object.keys(given)) {
+    if (schema.rules[key] === undefined) {
+      throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
     }
+  }
+  for (const key of schema.names) {
+    const rule = schema.rules[key]!;
+    const v = given[key];
+    if (v === undefined) continue;
     const option = path + key;
     if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
   }
 }
 
-// A schema's option names, listed once per schema rather than on every call.
-const knownNames = new WeakMap<object, string[]>();
+/** A schema as the check reads it: rules in a table with no prototype (so `toString` is no option), names listed once. */
+interface Compiled {
+  readonly rules: Readonly<Record<string, Rule | undefined>>;
+  readonly names: readonly string[];
+  readonly required: readonly string[];
+}
 
-function knownOf(rules: Readonly<Record<string, Rule>>): string[] {
-  let known = knownNames.get(rules);
-  if (known === undefined) knownNames.set(rules, (known = Object.keys(rules)));
-  return known;
+const compiledSchemas = new WeakMap<object, Compiled>();
+
+function compiled(rules: Readonly<Record<string, Rule>>): Compiled {
+  let schema = compiledSchemas.get(rules);
+  if (schema === undefined) {
+    const names = Object.keys(rules);
+    const table = Object.create(null) as Record<string, Rule>;
+    for (const name of names) table[name] = rules[name]!;
+    schema = { rules: table, names, required: names.filter((name) => rules[name]!.required === true) };
+    compiledSchemas.set(rules, schema);
+  }
+  return schema;
 }

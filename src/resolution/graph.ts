@@ -2,7 +2,7 @@ import { CaptiveDependencyError, CycleError, MissingProviderError } from '../err
 import type { LoopsafeError } from '../errors/base.js';
 import { isCaptive } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import type { ForeignContainer } from '../declare/inversify.js';
+import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional } from '../declare/provider.js';
 import { DONE, foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON, UNSEEN } from './plan.js';
 
@@ -20,30 +20,43 @@ export function checkGraph(plans: Map<Key, Plan>, foreign: ForeignContainer | un
   return problems;
 }
 
-/** Point each plan at its dependencies' plans; returns the keys each plan asks for that nothing provides. */
-function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map<Plan, Key[]> {
-  const missing = new Map<Plan, Key[]>();
-  const lazies = new Map<Key, Plan>();
+/**
+ * Point each plan at its dependencies' plans; returns the keys each plan asks for that nothing provides. The maps
+ * are made on first need: most graphs miss nothing and ask for nothing lazily, and every container links once.
+ */
+function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map<Plan, Key[]> | undefined {
+  let missing: Map<Plan, Key[]> | undefined;
+  let lazies: Map<Key, Plan> | undefined;
   const linkOne = (plan: Plan): void => {
-    plan.deps = plan.depKeys.map((dep) => {
-      if (isLazy(dep)) return lazyPlanOf(dep.key);
+    const keys = plan.depKeys;
+    const deps = new Array<Plan | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const dep = keys[i]!;
+      if (isLazy(dep)) {
+        deps[i] = lazyPlanOf(dep.key);
+        continue;
+      }
       const key = isOptional(dep) ? dep.key : dep;
       let target = plans.get(key);
       if (target === undefined && foreign?.has(key)) {
+        // Into the map at once, so its other dependents share it. The loop below reaches it too (a Map's
+        // iteration visits entries added during it), which links its empty dependency list.
         target = foreignPlan(key, foreign);
         plans.set(key, target);
       }
       if (target === undefined && !isOptional(dep)) {
-        const list = missing.get(plan) ?? [];
-        list.push(key);
-        missing.set(plan, list);
+        missing ??= new Map();
+        const list = missing.get(plan);
+        if (list === undefined) missing.set(plan, [key]);
+        else list.push(key);
       }
-      return target;
-    });
+      deps[i] = target;
+    }
+    plan.deps = deps;
   };
   // One synthetic transient per lazily asked-for key, linked to it like any dependency so boot checks it.
   const lazyPlanOf = (key: Key): Plan => {
-    let plan = lazies.get(key);
+    let plan = (lazies ??= new Map()).get(key);
     if (plan === undefined) {
       const name = `lazy(${plans.get(key)?.name ?? keyName(key)})`;
       plan = new Plan({ name, key: Symbol(name), kind: KIND_LAZY, lifetime: 'transient', depKeys: [key] });
@@ -52,8 +65,9 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
     }
     return plan;
   };
-  for (const plan of [...plans.values()]) linkOne(plan);
-  for (const plan of lazies.values()) plans.set(plan.key, plan);
+  for (const plan of plans.values()) linkOne(plan);
+  // Lazy plans join the map only now: their synthetic keys must not be walked again by the loop above.
+  if (lazies !== undefined) for (const plan of lazies.values()) plans.set(plan.key, plan);
   for (const plan of plans.values()) {
     plan.direct = plan.kind === KIND_CONSTRUCTED && plan.deps.length <= 4 &&
       plan.deps.every((dep) => dep !== undefined && dep.lt === SINGLETON && dep.kind === KIND_CONSTRUCTED);
@@ -66,7 +80,7 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
  * reported with the path by which it was first reached. Cycles are told apart by the plans in them (identity),
  * never by their names, so two modules' same-named tokens report two cycles.
  */
-function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, problems: LoopsafeError[]): void {
+function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> | undefined, problems: LoopsafeError[]): void {
   // Each plan's `walk` field: UNSEEN, DONE, or its position on the stack while it is on it. Fields, not maps: a
   // container is checked once, and every app with a small graph pays for this walk when it boots.
   for (const plan of plans.values()) plan.walk = UNSEEN;
@@ -78,7 +92,7 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]>, 
     plan.walk = stack.length;
     stack.push(plan);
     next.push(0);
-    const keys = missing.get(plan);
+    const keys = missing?.get(plan);
     if (keys === undefined) return;
     const path = stack.map((p) => p.name);
     for (const key of keys) problems.push(new MissingProviderError([...path, plans.get(key)?.name ?? keyName(key)]));

@@ -1,7 +1,9 @@
 import { InvalidProviderError } from '../errors/container.js';
 import type { Lifetime } from '../declare/lifetime.js';
-import { keyName, type Key } from '../tokens.js';
-import { injectProperties, readClassInfo, readMemberInfo, type ForeignContainer } from '../declare/inversify.js';
+import { AbortSignalToken, keyName, type Key } from '../tokens.js';
+import { injectProperties } from '../declare/class-info.js';
+import { readClassInfo, readMemberInfo } from '../declare/class-metadata.js';
+import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
 
 /** A plan the boot check's walk has not reached. */
@@ -58,6 +60,13 @@ export class Plan {
    */
   direct = false;
   value: unknown = EMPTY;
+  /**
+   * The settled instance of a constructed singleton, once `resolveSync()` has returned it: its fast path reads only
+   * this. `undefined` until then (and for a singleton whose instance is `undefined`, which takes the normal path),
+   * and again from the moment the container starts disposing. Compared with `undefined` rather than EMPTY: a
+   * comparison with an imported binding measured ~3 ns more on this path, a third of its time.
+   */
+  fast: unknown = undefined;
   pending: Promise<unknown> | undefined = undefined;
   /** The boot check's mark: UNSEEN, DONE, or the plan's position on the walk's stack (see graph.ts). */
   walk = UNSEEN;
@@ -92,6 +101,12 @@ export class Plan {
   }
 }
 
+/**
+ * The built-in AbortSignalToken's plan. It holds no per-container state (a transient is never cached, it has no
+ * dependencies, and the boot check resets its walk mark), so every container shares this one.
+ */
+export const signalPlan = new Plan({ name: 'AbortSignal', key: AbortSignalToken, kind: KIND_SIGNAL, lifetime: 'transient' });
+
 /** Turn one declaration into a plan (dependencies not yet linked). Throws InvalidProviderError. */
 export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeout: number, name = keyName(key)): Plan {
   const invalid = (detail: string, fix: string) => new InvalidProviderError([name], detail, fix);
@@ -105,8 +120,9 @@ export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeou
     throw invalid(`The declaration of ${name} is ${def === null ? 'null' : typeof def}, not an object`, 'Pass { useFactory }, { useClass }, { useValue } or { supplied: true }.');
   }
   const d = def as Record<string, unknown>;
-  const kinds = ['useFactory', 'useClass', 'useValue', 'supplied'].filter((k) => k in d);
-  if (kinds.length > 1) {
+  // Tested one by one, not by filtering a list of names: this runs for every provider of every container.
+  if (+('useFactory' in d) + +('useClass' in d) + +('useValue' in d) + +('supplied' in d) > 1) {
+    const kinds = ['useFactory', 'useClass', 'useValue', 'supplied'].filter((k) => k in d);
     throw invalid(`The declaration of ${name} has ${kinds.join(' and ')}`, 'Choose one way to provide it.');
   }
   if ('useValue' in d) return new Plan({ name, key, kind: KIND_VALUE, lifetime: 'singleton', value: d['useValue'] });
@@ -124,7 +140,7 @@ export function planFor(key: Key, def: AnyProviderDef | undefined, defaultTimeou
     throw invalid(`inject of ${name} is not an array`, 'Pass inject: [TokenA, ClassB, optional(TokenC)].');
   }
   if (Array.isArray(inject)) {
-    const bad = inject.findIndex((k: unknown) => !isOptional(k) && !isLazy(k) && !['function', 'symbol', 'string'].includes(typeof k));
+    const bad = inject.findIndex((k: unknown) => typeof k !== 'function' && typeof k !== 'symbol' && typeof k !== 'string' && !isOptional(k) && !isLazy(k));
     if (bad !== -1) {
       throw invalid(`inject[${bad}] of ${name} is ${String(inject[bad])}`, 'Each dependency is a token, a class, a string or symbol key, optional(key) or lazy(key); check for a circular import that left it undefined.');
     }

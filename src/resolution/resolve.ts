@@ -5,8 +5,19 @@ import {
 import { DisposalStack, disposeNow, hasOwnDisposer } from '../lifecycle/disposal.js';
 import { newStretch, OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { resolveTracer, runObserved } from '../observe/resolve-tracer.js';
-import { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON, type Plan } from './plan.js';
-import { slotOf, stored, UNDEFINED, type SlotCounter } from './slots.js';
+import * as planCodes from './plan.js';
+import type { Plan } from './plan.js';
+import * as slotCodes from './slots.js';
+import { slotOf, stored, type SlotCounter } from './slots.js';
+
+/**
+ * The codes the resolver compares against on every resolve, as this module's own constants. V8 reads an imported
+ * binding through its module cell on each use (a load and a hole check that optimised code keeps), while a
+ * module's own `const` is folded into the code: cachegrind counted 549 -> 460 instructions per M2 resolve
+ * (`bench/README.md`, "Counting instructions"). Hot modules take their constants this way.
+ */
+const { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON } = planCodes;
+const { UNDEFINED } = slotCodes;
 
 /** Where a resolution happens: the container itself, or a request scope. */
 export interface Site {
@@ -324,19 +335,24 @@ function settle(
   plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined, trail?: ResolutionTrail,
 ): Promise<unknown> {
   const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
-  const done = timed.then(
+  const owner = ownerOf(plan, site);
+  owner.begin();
+  return timed.then(
     (value) => {
-      track(plan, site, value);
+      try {
+        track(plan, site, value);
+      } finally {
+        owner.end(); // after track(): a dispose() waiting for this construction then disposes its instance too
+      }
       return value;
     },
     (error: unknown) => {
+      owner.end();
       // The observer may add what it saw during the run to an error it did not raise (a timeout).
       const observer = trail === undefined ? undefined : site.root.observer;
       throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
     },
   );
-  ownerOf(plan, site).begin(done);
-  return done;
 }
 
 function withTimeout(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {

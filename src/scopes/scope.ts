@@ -1,11 +1,19 @@
 import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
-import { DisposalStack, settled } from '../lifecycle/disposal.js';
+import * as disposal from '../lifecycle/disposal.js';
+import { DisposalStack } from '../lifecycle/disposal.js';
 import { get, type RootSite, type Site } from '../resolution/resolve.js';
-import { KIND_SUPPLIED, type Plan } from '../resolution/plan.js';
+import * as planCodes from '../resolution/plan.js';
+import type { Plan } from '../resolution/plan.js';
 import { slotOf, stored } from '../resolution/slots.js';
-import { scopeDisposeChannel, scopeOpenChannel, tracing, type ScopeContext } from '../observe/channels.js';
+import * as channels from '../observe/channels.js';
+import { scopeDisposeChannel, scopeOpenChannel, type ScopeContext } from '../observe/channels.js';
 import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
+
+// What every request reads, as this module's own constants: see the note in resolution/resolve.ts.
+const { KIND_SUPPLIED } = planCodes;
+const { settled } = disposal;
+const { tracing } = channels;
 
 /**
  * One request's view of the container: request-scoped providers resolve once per scope, singletons are shared.

@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import test from 'ava';
 import { inject, injectable, injectFromBase, LazyServiceIdentifier, optional, postConstruct, preDestroy, unmanaged } from 'inversify';
 import { createContainer, LoopsafeError, token, type BootError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 interface Weapon {
   name: string;

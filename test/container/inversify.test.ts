@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import test from 'ava';
 import { Container as InversifyContainer, inject, injectable, multiInject, optional, postConstruct, preDestroy, unmanaged } from 'inversify';
-import { createContainer, token, type BootError, type LoopsafeError } from '../../src/index.js';
+import { createContainer, token, type BootError, type InversifyContainerLike, type LoopsafeError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 const Url = token<string>('Url');
 const Missing = token<string>('Missing');
@@ -119,4 +120,18 @@ test('loopsafe tokens work as inversify service identifiers', (t) => {
   const legacy = new InversifyContainer();
   legacy.bind(Url).toConstantValue('shared-token');
   t.is(legacy.get(Url), 'shared-token');
+});
+
+test('the inversify option is refused at creation unless it has the isBound and getAsync loopsafe calls', (t) => {
+  const error = t.throws(() => createContainer({ inversify: { isBound: () => false } as never })) as LoopsafeError;
+  t.is(error.code, 'LOOPSAFE_ERR_OPTION_INVALID');
+  t.regex(error.message, /inversify/);
+});
+
+test('an inversify Container fits the option as it is: its type is loopsafe\'s structural one, not inversify\'s', async (t) => {
+  // The option's type is loopsafe's own (InversifyContainerLike): the real Container is assignable without a cast.
+  const legacy: InversifyContainerLike = new InversifyContainer();
+  const c = createContainer({ inversify: legacy });
+  t.false(c.has(Url));
+  await c.dispose();
 });

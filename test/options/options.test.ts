@@ -223,3 +223,20 @@ test('a useValue or supplied declaration refuses the options only constructed pr
   // Two kinds at once are a boot problem (how options combine), not an option error.
   t.notThrows(() => createContainer().register(K, { useValue: 1, useFactory: () => 1 } as never));
 });
+
+test('options read through a prototype are checked, and inherited names that are no option are not refused', (t) => {
+  // A class instance: its options may be getters on the prototype.
+  class Settings {
+    get timeout(): number {
+      return Infinity;
+    }
+  }
+  t.like(t.throws(() => createContainer(new Settings() as never), { instanceOf: InvalidOptionError }), { option: 'timeout' });
+  // An object made from another: only its own names are its options, but an inherited option is still read.
+  const base = { timout: 5 };
+  t.notThrows(() => createContainer(Object.create(base) as never));
+  const withTimeout = Object.assign(Object.create({ timeout: -1 }) as object, {});
+  t.like(t.throws(() => createContainer(withTimeout as never), { instanceOf: InvalidOptionError }), { option: 'timeout' });
+  // Unknown keys are named before bad values, so a misspelling is reported beside another mistake.
+  t.like(t.throws(() => createContainer({ timeout: -1, obsever: {} } as never), { instanceOf: InvalidOptionError }), { option: 'obsever' });
+});

@@ -18,7 +18,8 @@ const Fast = token<string>('Fast');
 const Session = token<{ closed: boolean }>('Session');
 const Broken = token<string>('Broken');
 
-test.afterEach(() => exporter.reset());
+// .always: ava skips a plain afterEach after a failed test, and the next test would see its spans.
+test.afterEach.always(() => exporter.reset());
 
 function setup(t: { teardown(fn: () => void): void }, factoryThresholdMs?: number) {
   const tracing = traceWithOpenTelemetry(factoryThresholdMs === undefined ? {} : { factoryThresholdMs });
@@ -27,7 +28,7 @@ function setup(t: { teardown(fn: () => void): void }, factoryThresholdMs?: numbe
     providers: [
       provide(Fast, { useFactory: () => 'fast' }),
       // Waits on a timer: slow without any thread-pool work.
-      provide(Slow, { lifetime: 'request', inject: [Fast], useFactory: async (fast) => { await sleep(20); return `${fast}+slow`; } }),
+      provide(Slow, { lifetime: 'request', inject: [Fast], useFactory: async (fast) => { await sleep(100); return `${fast}+slow`; } }),
       provide(Session, { lifetime: 'request', useFactory: () => ({ closed: false }), dispose: async (s) => { await sleep(5); s.closed = true; } }),
       provide(Broken, { lifetime: 'request', useFactory: async () => { await sleep(5); throw new Error('db down'); } }),
     ],
@@ -35,7 +36,8 @@ function setup(t: { teardown(fn: () => void): void }, factoryThresholdMs?: numbe
 }
 
 test.serial('a slow factory run is a span under the request span; a fast one over the threshold is left out', async (t) => {
-  const container = setup(t, 10);
+  // Far apart, so a loaded machine cannot push the sync factory over the threshold or the slow one under it.
+  const container = setup(t, 50);
   await tracer.startActiveSpan('GET /report', async (request) => {
     const scope = container.createScope();
     t.is(await scope.resolve(Slow), 'fast+slow');

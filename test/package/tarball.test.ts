@@ -1,8 +1,9 @@
 // The package as a user gets it: one `npm pack` of the built tree, linted by publint and attw, then installed into
-// fresh consumer projects (ESM NodeNext, ESM bundler, CommonJS) that are type-checked with the repo's tsc and run.
+// fresh consumer projects (ESM NodeNext, ESM bundler, CommonJS, none of them with inversify; and one ESM project
+// that installs inversify for loopsafe/inversify) that are type-checked with the repo's tsc and run.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +21,11 @@ const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) 
 
 interface Project {
   readonly name: string;
-  readonly app: 'esm' | 'cjs';
+  readonly app: 'esm' | 'cjs' | 'inversify';
   readonly type: 'module' | 'commonjs';
   readonly compilerOptions: Record<string, unknown>;
+  /** Packages the project installs beside loopsafe, fastify and @types/node. */
+  readonly with?: readonly string[];
 }
 
 const strict = {
@@ -35,8 +38,10 @@ const strict = {
   types: ['node'],
   outDir: 'out',
 };
+const decorators = { experimentalDecorators: true, emitDecoratorMetadata: true };
 const projects: Project[] = [
-  { name: 'esm-nodenext', app: 'esm', type: 'module', compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', experimentalDecorators: true, emitDecoratorMetadata: true } },
+  { name: 'esm-nodenext', app: 'esm', type: 'module', compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', ...decorators } },
+  { name: 'esm-inversify', app: 'inversify', type: 'module', compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', ...decorators }, with: ['inversify'] },
   { name: 'esm-bundler', app: 'esm', type: 'module', compilerOptions: { ...strict, module: 'ES2022', moduleResolution: 'Bundler', experimentalDecorators: true, emitDecoratorMetadata: true } },
   { name: 'cjs-require', app: 'cjs', type: 'commonjs', compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' } },
 ];
@@ -61,7 +66,10 @@ async function install(project: Project, tarball: string): Promise<string> {
     name: `consumer-${project.name}`,
     private: true,
     type: project.type,
-    dependencies: { loopsafe: `file:${tarball}`, fastify: manifest.devDependencies['fastify'], '@types/node': manifest.devDependencies['@types/node'] },
+    dependencies: Object.fromEntries([
+      ['loopsafe', `file:${tarball}`],
+      ...['fastify', '@types/node', ...(project.with ?? [])].map((name) => [name, manifest.devDependencies[name]]),
+    ]),
   };
   await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: project.compilerOptions, include: ['app.ts'] }, null, 2));
@@ -72,7 +80,7 @@ async function install(project: Project, tarball: string): Promise<string> {
 
 test('the tarball ships the built entry points, their sources for the source maps, the license and the errors page', async (t) => {
   const { files } = await packed;
-  for (const path of ['package.json', 'LICENSE', 'README.md', 'docs/errors.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/fastify/index.js', 'dist/src/testing/index.js']) {
+  for (const path of ['package.json', 'LICENSE', 'README.md', 'docs/errors.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/fastify/index.js', 'dist/src/testing/index.js', 'dist/src/inversify/index.js']) {
     t.true(files.includes(path), path);
   }
   // Every source map's sources are in the tarball, so stack traces and go-to-definition land on real files.
@@ -95,7 +103,7 @@ test('attw finds no type resolution problem for ESM consumers (NodeNext and bund
   // the repo's TypeScript (attw's bundled one predates TypeScript's support for require(esm)).
   // attw exits non-zero on any problem, which rejects here.
   const { stdout } = await run(process.execPath, [attw, tarball, '--no-definitely-typed', '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { timeout: 120_000 });
-  const entries = ['loopsafe', 'loopsafe/fastify', 'loopsafe/testing', 'loopsafe/otel'];
+  const entries = ['loopsafe', 'loopsafe/fastify', 'loopsafe/testing', 'loopsafe/otel', 'loopsafe/inversify'];
   for (const entry of entries) t.true(stdout.includes(`"${entry}"`), entry);
   t.is(stdout.match(/^node16 \(from ESM\): 🟢 \(ESM\)\s*$/gm)?.length, entries.length);
   t.is(stdout.match(/^bundler: 🟢\s*$/gm)?.length, entries.length);
@@ -110,7 +118,25 @@ for (const project of projects) {
     if (project.type === 'commonjs') t.regex(output, /require\("loopsafe\/fastify"\)/);
     const { stdout } = await run(process.execPath, [join(dir, 'out/app.js')], { cwd: dir, timeout: 60_000 });
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
-    t.deepEqual(lines[0], project.app === 'esm' ? { status: 200, body: { text: 'Hello, Ada', at: 1_700_000_000_000 } } : { status: 200, body: { text: 'Hello, Ada' } });
-    if (project.app === 'esm') t.deepEqual(lines[1], { threadLeakFree: true });
+    t.deepEqual(lines, expected[project.app]);
   });
 }
+
+const expected = {
+  esm: [
+    { signed: 'Hi, Grace @1700000000000', inversifyLoads: false },
+    { status: 200, body: { text: 'Hello, Ada', at: 1_700_000_000_000 } },
+    { threadLeakFree: true },
+  ],
+  cjs: [{ status: 200, body: { text: 'Hello, Ada' } }],
+  inversify: [{ url: 'postgres://legacy', env: 'prod', ready: true }],
+};
+
+test('a project that does not install inversify gets neither inversify nor @inversifyjs/* with loopsafe', async (t) => {
+  for (const project of projects.filter((p) => p.with === undefined)) {
+    const dir = await installed.get(project.name)!;
+    await access(join(dir, 'node_modules/loopsafe/package.json'));
+    await t.throwsAsync(access(join(dir, 'node_modules/inversify')), { code: 'ENOENT' }, project.name);
+    await t.throwsAsync(access(join(dir, 'node_modules/@inversifyjs')), { code: 'ENOENT' }, project.name);
+  }
+});

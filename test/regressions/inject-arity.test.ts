@@ -4,6 +4,7 @@ import test from 'ava';
 import 'reflect-metadata';
 import { injectable } from 'inversify';
 import { createContainer, token, type AnyProviderDef, type BootError, type ResolutionPathError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 const Db = token<{ query(): void }>('Db');
 const RequestId = token<number>('RequestId');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import test from 'ava';
 import { inject, injectable, optional, postConstruct, preDestroy } from 'inversify';
 import { createContainer, LoopsafeError, token, type BootError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 // An explicit `inject` list gives the constructor's arguments; it used to drop the rest of the class's inversify
 // metadata too: @inject() properties were left unset, @postConstruct() and @preDestroy() never ran, with no error.

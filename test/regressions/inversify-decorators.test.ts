@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import test from 'ava';
 import { inject, injectable, named, optional, tagged } from 'inversify';
 import { createContainer, token, UnsupportedDecoratorError, type BootError } from '../../src/index.js';
+import '../../src/inversify/index.js';
 
 // Issue 9, item 6: inversify decorators silently misbehaved. An @optional() property with an initializer lost its
 // default (inversify keeps it), and @named/@tagged were ignored, so a different binding was injected with no error.

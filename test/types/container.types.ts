@@ -94,7 +94,7 @@ export async function typeTests(scope: Scope): Promise<void> {
   provide(Work, { useClass: UnitOfWork, inject: [Db] });
   // @ts-expect-error swapped, in register
   c.register(Work, { useClass: UnitOfWork, inject: [RequestId, Db] });
-  // Without inject the dependencies come from inversify's metadata: any constructor is accepted.
+  // Without inject the dependencies come from the class's metadata: any constructor is accepted.
   provide(UnitOfWork, { lifetime: 'request' });
   provide(Work, { useClass: UnitOfWork });
   // An optional parameter may be left out, and optional() fits a parameter that accepts undefined.

@@ -3,6 +3,8 @@
 import fastify, { type FastifyInstance } from 'fastify';
 import { createContainer, createThreadMonitor, provide } from '../../../src/index.js';
 import { Controller, Get, Inject, createApp, loopsafePlugin, route } from '../../../src/fastify/index.js';
+// The shared graph's classes carry inversify's decorators (the inversify peer uses them): loopsafe reads them too.
+import '../../../src/inversify/index.js';
 import { A, B, C, Clock, Config, D, E, Logger, RequestId, stats } from '../graph.js';
 
 /** How the request id reaches the scope. */

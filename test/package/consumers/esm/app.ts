@@ -1,5 +1,6 @@
-// A consumer's ESM app: strict TypeScript with legacy decorators, importing every public entry point by name.
-import { createContainer, provide, token, type Container } from 'loopsafe';
+// A consumer's ESM app: strict TypeScript with legacy decorators, importing every public entry point by name but
+// loopsafe/inversify, in a project that does not install inversify.
+import { createContainer, Injectable, provide, token, type Container } from 'loopsafe';
 import { createApp, Controller, Get, Inject, Params } from 'loopsafe/fastify';
 import { checkThreadLeaks, type LeakReport } from 'loopsafe/testing';
 
@@ -20,6 +21,31 @@ class HelloController {
     return { text: `${this.greeting}, ${name}`, at: this.clock.now() };
   }
 }
+
+// Class providers without inversify: class-typed constructor parameters are read from the types TypeScript emits
+// for a decorated class (loopsafe's Injectable(), or any decorator), other parameters from an inject list.
+@Injectable()
+class Stamper {
+  constructor(readonly clock: Clock) {}
+}
+
+class Signer {
+  constructor(readonly greeting: string, readonly stamper: Stamper) {}
+  sign(name: string): string {
+    return `${this.greeting}, ${name} @${this.stamper.clock.now()}`;
+  }
+}
+
+const classes = createContainer({
+  providers: [provide(Greeting, { useValue: 'Hi' }), provide(Clock), provide(Stamper), provide(Signer, { inject: [Greeting, Stamper] })],
+});
+await classes.boot();
+const signed = (await classes.resolve(Signer)).sign('Grace');
+await classes.dispose();
+// inversify is an optional peer: the package does not bring it.
+const inversify = 'inversify';
+const inversifyLoads = await import(inversify).then(() => true, () => false);
+console.log(JSON.stringify({ signed, inversifyLoads }));
 
 const container: Container = createContainer({ providers: [provide(Greeting, { useValue: 'Hello' })] });
 await container.boot();

@@ -1,34 +1,33 @@
 // inversify's decorators store their metadata through the reflect-metadata polyfill.
 import 'reflect-metadata';
 /**
- * The one module that talks to inversify: it reads inversify's class metadata and resolves through an
- * attached inversify `Container`. inversify's own errors are translated into loopsafe's here, so users
- * never have to import or catch them.
+ * The reader of inversify's class metadata: `@inject`, `@optional`, `@unmanaged`, property injection,
+ * `@postConstruct`/`@preDestroy` and `@injectable(scope)`, translated into loopsafe's declarations. inversify's own
+ * errors are translated into loopsafe's here, so users never have to import or catch them.
  */
 import { ClassElementMetadataKind, getClassMetadata, type ClassElementMetadata } from '@inversifyjs/core';
-import { LazyServiceIdentifier, type Container as InversifyContainer } from 'inversify';
-import { InvalidProviderError, InversifyError } from '../errors/container.js';
-import { refuseUnsupported } from './inversify-unsupported.js';
-import type { Lifetime } from './lifetime.js';
-import { keyName, type Key } from '../tokens.js';
-import { isOptional, optional, type AnyClass, type Dep } from './provider.js';
-
-/** What a class needs to be constructed, read from inversify's decorators (and `design:paramtypes`). */
-export interface ClassInfo {
-  readonly ctor: readonly Dep[];
-  readonly props: readonly (readonly [string | symbol, Dep])[];
-  readonly postConstruct: readonly (string | symbol)[];
-  readonly preDestroy: readonly (string | symbol)[];
-  readonly lifetime: Lifetime | undefined;
-}
+import { LazyServiceIdentifier } from 'inversify';
+import { InvalidProviderError } from '../errors/container.js';
+import type { ClassInfo } from '../declare/class-info.js';
+import { hasInversifyMetadata, type ClassMetadataReader } from '../declare/class-metadata.js';
+import type { Lifetime } from '../declare/lifetime.js';
+import { optional, type AnyClass, type Dep } from '../declare/provider.js';
+import type { Key } from '../tokens.js';
+import { refuseUnsupported } from './unsupported.js';
 
 const scopes: Record<string, Lifetime> = { Singleton: 'singleton', Request: 'request', Transient: 'transient' };
 
 // An `@unmanaged()` parameter is passed `undefined`: an optional key that is never registered.
 const unmanaged = optional(Symbol('unmanaged'));
 
+/** Reads the classes inversify's decorators describe; the core reads the others from their parameter types. */
+export const inversifyReader: ClassMetadataReader = {
+  claims: hasInversifyMetadata,
+  read: (cls, name, withConstructor) => (withConstructor ? readClassInfo(cls, name) : readMemberInfo(cls, name)),
+};
+
 /** Read a class's dependencies from inversify metadata. */
-export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
+function readClassInfo(cls: AnyClass, name: string): ClassInfo {
   let metadata;
   try {
     metadata = getClassMetadata(cls as never);
@@ -36,20 +35,18 @@ export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
     throw new InvalidProviderError(
       [name],
       `${name} has constructor parameters loopsafe cannot see`,
-      `Pass { inject: [...] } when registering it, or decorate the class with inversify's @injectable() and each parameter with @inject(token) (emitDecoratorMetadata fills in class-typed ones).`,
+      `Pass { inject: [...] } when registering it, or decorate each parameter with inversify's @inject(token) (emitDecoratorMetadata fills in class-typed ones).`,
       { cause: error },
     );
   }
   return infoOf(metadata, name, true);
 }
 
-const noMembers: ClassInfo = { ctor: [], props: [], postConstruct: [], preDestroy: [], lifetime: undefined };
-
 /**
  * Read what inversify's decorators say about a class besides its constructor (injected properties, lifecycle
  * hooks, scope), for a class whose constructor arguments an `inject` list gives. `ctor` is empty.
  */
-export function readMemberInfo(cls: AnyClass, name: string): ClassInfo {
+function readMemberInfo(cls: AnyClass, name: string): ClassInfo {
   let metadata: ClassMetadata | undefined;
   try {
     metadata = getClassMetadata(cls as never);
@@ -59,7 +56,6 @@ export function readMemberInfo(cls: AnyClass, name: string): ClassInfo {
     // shape loopsafe does not recognise is refused rather than read wrong.
     metadata = storedMetadata(cls);
     if (metadata === undefined) {
-      if (!Reflect.getOwnMetadataKeys(cls).some((k) => typeof k === 'string' && k.startsWith('@inversifyjs/'))) return noMembers;
       throw new InvalidProviderError(
         [name],
         `${name} has inversify decorators (properties or lifecycle hooks) loopsafe cannot read beside its inject list`,
@@ -99,50 +95,5 @@ function infoOf(metadata: ClassMetadata, name: string, withConstructor: boolean)
     postConstruct: [...metadata.lifecycle.postConstructMethodNames],
     preDestroy: [...metadata.lifecycle.preDestroyMethodNames],
     lifetime: metadata.scope === undefined ? undefined : scopes[metadata.scope],
-  };
-}
-
-/**
- * Assign the injected properties (their values follow the constructor's `arity` arguments). An `@optional()`
- * property that got nothing keeps its initializer, as inversify does, instead of being overwritten with `undefined`.
- */
-export function injectProperties(
-  instance: Record<string | symbol, unknown>, props: ClassInfo['props'], args: readonly unknown[], arity: number,
-): void {
-  for (let i = 0; i < props.length; i++) {
-    const [prop, dep] = props[i]!;
-    const value = args[arity + i];
-    if (value === undefined && isOptional(dep)) continue;
-    instance[prop] = value;
-  }
-}
-
-/** An attached inversify container, asked for keys that loopsafe has no provider for. */
-export interface ForeignContainer {
-  has(key: Key): boolean;
-  resolve(key: Key, path: readonly string[]): Promise<unknown>;
-}
-
-/** Wrap an inversify `Container` so keys bound there resolve through loopsafe. */
-export function attachInversify(container: InversifyContainer): ForeignContainer {
-  return {
-    has(key) {
-      try {
-        return container.isBound(key as never);
-      } catch {
-        return false;
-      }
-    },
-    resolve(key, path) {
-      let pending: Promise<unknown>;
-      try {
-        pending = container.getAsync(key as never);
-      } catch (error) {
-        return Promise.reject(new InversifyError(path.length === 0 ? [keyName(key)] : path, error));
-      }
-      return pending.catch((error: unknown) => {
-        throw new InversifyError(path.length === 0 ? [keyName(key)] : path, error);
-      });
-    },
   };
 }
