@@ -68,6 +68,18 @@ export function runningRun(): FactoryRun | undefined {
   return running;
 }
 
+/** Make `run` the one executing synchronously; returns the one it replaces, for {@link leaveSync}. @internal */
+export function enterSync(run: FactoryRun): FactoryRun | undefined {
+  const outer = running;
+  running = run;
+  return outer;
+}
+
+/** Undo {@link enterSync}, whether the factory returned or threw. @internal */
+export function leaveSync(outer: FactoryRun | undefined): void {
+  running = outer;
+}
+
 /** Run `invoke` as `run`'s synchronous part; returns what it returns. @internal */
 export function runSync<R>(run: FactoryRun, invoke: () => R): R {
   const outer = running;

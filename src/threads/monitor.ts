@@ -5,7 +5,7 @@ import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
-import { FactoryRun, runningRun, runStorage, runSync, type RunOwner } from './context.js';
+import { enterSync, FactoryRun, leaveSync, runningRun, runStorage, runSync, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
@@ -246,7 +246,8 @@ class Monitor implements ThreadMonitor, RunOwner {
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
-    if (!this.#live && sinks.size === 0) {
+    const checking = sinks.size !== 0;
+    if (!this.#live && !checking) {
       dropStamp(); // an untimed factory ran: the next timed run may not start from the latest end
       return invoke();
     }
@@ -255,16 +256,24 @@ class Monitor implements ThreadMonitor, RunOwner {
     if (budget > 0) startWatch(budget, runningRun() === undefined);
     else dropStamp();
     // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
-    const id = this.#learns && sinks.size === 0 ? trail.id : undefined;
+    const id = this.#learns && !checking ? trail.id : undefined;
     const quiet = id !== undefined && this.#quiet.has(id);
     let result: R;
-    try {
-      result = quiet ? runSync(run, invoke) : runStorage.run(run, runSync<R>, run, invoke);
-    } catch (error) {
-      run.settled = true;
-      if (budget > 0) dropWatch();
-      if (run.created && id !== undefined) this.#learn(id, quiet, false);
-      throw this.#withEvidence(run, error);
+    if (quiet) {
+      const outer = enterSync(run);
+      try {
+        result = invoke();
+      } catch (error) {
+        leaveSync(outer);
+        throw this.#threw(run, error, budget, id, quiet);
+      }
+      leaveSync(outer);
+    } else {
+      try {
+        result = runStorage.run(run, runSync<R>, run, invoke);
+      } catch (error) {
+        throw this.#threw(run, error, budget, id, quiet);
+      }
     }
     if (budget > 0) {
       const over = overBudget(budget);
@@ -288,6 +297,14 @@ class Monitor implements ThreadMonitor, RunOwner {
         throw this.#withEvidence(run, error);
       },
     ) as R;
+  }
+
+  /** The factory threw in its synchronous part: what to throw instead (see `#withEvidence`). */
+  #threw(run: FactoryRun, error: unknown, budget: number, id: object | undefined, quiet: boolean): unknown {
+    run.settled = true;
+    if (budget > 0) dropWatch();
+    if (run.created && id !== undefined) this.#learn(id, quiet, false);
+    return this.#withEvidence(run, error);
   }
 
   /**
