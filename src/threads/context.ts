@@ -79,14 +79,3 @@ export function enterSync(run: FactoryRun): FactoryRun | undefined {
 export function leaveSync(outer: FactoryRun | undefined): void {
   running = outer;
 }
-
-/** Run `invoke` as `run`'s synchronous part; returns what it returns. @internal */
-export function runSync<R>(run: FactoryRun, invoke: () => R): R {
-  const outer = running;
-  running = run;
-  try {
-    return invoke();
-  } finally {
-    running = outer;
-  }
-}

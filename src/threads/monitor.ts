@@ -5,7 +5,7 @@ import { isThenable } from '../resolution/resolve.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
-import { enterSync, FactoryRun, leaveSync, runningRun, runStorage, runSync, type RunOwner } from './context.js';
+import { enterSync, FactoryRun, leaveSync, runningRun, runStorage, type RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding } from './findings.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
@@ -237,7 +237,7 @@ class Monitor implements ThreadMonitor, RunOwner {
   };
 
   /**
-   * Run a factory as a watched run. Its synchronous part is named by a plain variable (`runSync`), which every hook
+   * Run a factory as a watched run. Its synchronous part is named by a plain variable (`enterSync`), which every hook
    * reads first. An `AsyncLocalStorage` store (two context frames per run: most of attribution's cost) is what
    * names the run after an await and in callbacks of what it created. Mode `warn` enters it only for a provider
    * that needs one: its first run, and every run once one returned a promise, created an async resource (a timer,
@@ -259,22 +259,14 @@ class Monitor implements ThreadMonitor, RunOwner {
     const id = this.#learns && !checking ? trail.id : undefined;
     const quiet = id !== undefined && this.#quiet.has(id);
     let result: R;
-    if (quiet) {
-      const outer = enterSync(run);
-      try {
-        result = invoke();
-      } catch (error) {
-        leaveSync(outer);
-        throw this.#threw(run, error, budget, id, quiet);
-      }
+    const outer = enterSync(run);
+    try {
+      result = quiet ? invoke() : runStorage.run(run, invoke);
+    } catch (error) {
       leaveSync(outer);
-    } else {
-      try {
-        result = runStorage.run(run, runSync<R>, run, invoke);
-      } catch (error) {
-        throw this.#threw(run, error, budget, id, quiet);
-      }
+      throw this.#threw(run, error, budget, id, quiet);
     }
+    leaveSync(outer);
     if (budget > 0) {
       const over = overBudget(budget);
       if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
