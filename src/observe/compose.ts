@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/container.js';
-import type { ResolutionObserver, ResolutionTrail } from '../resolution/observer.js';
+import { newStretch, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
 
 /** Several observers as one: each active one wraps the next, the first outermost. */
 class Composite implements ResolutionObserver {
@@ -15,6 +15,7 @@ class Composite implements ResolutionObserver {
   }
 
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
+    newStretch(); // each observer's own code runs around the factory: not the resolver's (see `stretch`)
     let run = invoke;
     for (let i = this.#observers.length - 1; i >= 0; i--) {
       const observer = this.#observers[i]!;

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile as readFileCallback } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
-  createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type LoopBlockFinding, type OffloadFinding,
+  composeObservers, createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type LoopBlockFinding, type OffloadFinding,
   type ThreadMonitor,
 } from '../../src/index.js';
 
@@ -235,4 +235,27 @@ test.serial('a factory that holds the loop before resolving another one is blame
   const error = t.throws(() => c.resolveSync(App), { code: 'LOOPSAFE_ERR_THREAD_LOOP_BLOCKED' });
   t.deepEqual((error as unknown as { path: string[] }).path, ['App', 'Outer']);
   t.notThrows(() => c.resolveSync(Inner));
+});
+
+test.serial("another observer's own work around a factory is not blamed on the next factory", async (t) => {
+  const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 10 });
+  t.teardown(() => monitor.close());
+  // An observer composed outside the monitor that holds the loop before each factory run it wraps.
+  const heavy = {
+    runFactory<R>(_trail: unknown, invoke: () => R): R {
+      spin(30);
+      return invoke();
+    },
+  };
+  const Before = token<object>('Before');
+  const App = token<object>('App');
+  const c = createContainer({
+    observer: composeObservers(heavy, monitor),
+    providers: [
+      provide(Before, { useFactory: () => ({}) }),
+      provide(App, { inject: [Before], useFactory: (before: object) => ({ before }) }),
+    ],
+  });
+  // App's factory starts right after Before's in one synchronous resolution, with the observer's work in between.
+  t.notThrows(() => c.resolveSync(App));
 });
