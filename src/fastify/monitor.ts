@@ -7,8 +7,8 @@ import { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions } fr
  * timer, with growth published on `threadChannels.growth` and in `app.threadMonitor.stats()`. Attribution (`warn`,
  * naming the provider and source line that put work on the pool) is one option away, `monitor: { mode: 'warn' }`.
  * It is not the default because it still misses one of its cost targets, narrowly: measured by
- * `npm run bench:monitor`, `warn` costs 2.03x on M3 (target at most 2x) while HTTP req/s stayed at 0.977x of `off`
- * (target at least 0.9x). A default must be cheap enough to leave on everywhere; sampling costs nothing measurable.
+ * `npm run bench:monitor`, `warn` costs 2.03-2.07x on M3 (target at most 2x) while HTTP req/s stayed at
+ * 0.917-0.977x of `off` (target at least 0.9x). A default must be cheap enough to leave on everywhere; sampling costs nothing measurable.
  */
 export const defaultMonitorOptions: Readonly<ThreadMonitorOptions> = Object.freeze({ mode: 'off', sampleIntervalMs: 1000 });
 
