@@ -154,32 +154,40 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
       // it is never a promise: take it as it is, without a call to get() or an instanceof walk. (Only singletons
       // have a value; a useValue may be a promise, so it takes the general path.)
       let value = dep.value;
-      if (dep.kind === KIND_SIGNAL) {
-        // This construction's own signal: it aborts on its timeout and when its owner is disposed.
-        const owner = ownerOf(plan, site).signal;
-        if (plan.timeout > 0) {
-          timer ??= new AbortController();
-          value = AbortSignal.any([timer.signal, owner]);
+      if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
+        if (dep.kind === KIND_SIGNAL) {
+          // This construction's own signal: it aborts on its timeout and when its owner is disposed.
+          const owner = ownerOf(plan, site).signal;
+          if (plan.timeout > 0) {
+            timer ??= new AbortController();
+            value = AbortSignal.any([timer.signal, owner]);
+          } else {
+            value = owner;
+          }
         } else {
-          value = owner;
-        }
-      } else if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
-        if (dep.pends && chain.depth >= MAX_SYNC_DEPTH) {
-          value = resume(dep, site, here);
-        } else {
-          chain.depth++;
           try {
-            value = get(dep, site, here);
+            if (!dep.pends) {
+              // A value, a supplied value or a lazy resolver: nothing is built, so the chain goes no deeper.
+              value = get(dep, site, here);
+            } else if (chain.depth < MAX_SYNC_DEPTH) {
+              chain.depth++;
+              try {
+                value = get(dep, site, here);
+              } finally {
+                chain.depth--;
+              }
+              // Only a construction loopsafe runs is awaited; a value (a useValue, a supplied reply) is injected as
+              // it is, even when it is a promise or a thenable.
+              if (value instanceof Promise) (pendingAt ??= []).push(i);
+            } else {
+              value = resume(dep, site, here);
+              (pendingAt ??= []).push(i);
+            }
           } catch (error) {
-            chain.depth--;
             abandon(args, pendingAt);
             throw unwind(plan, error);
           }
-          chain.depth--;
         }
-        // Only a construction loopsafe runs is awaited; a value (a useValue, a supplied reply) is injected as it is,
-        // even when it is a promise or a thenable.
-        if (dep.pends && value instanceof Promise) (pendingAt ??= []).push(i);
       }
       args[i] = value;
     }
