@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/container.js';
-import type { Rule, Schema } from './rule.js';
+import type { OptionAt, Rule, Schema } from './rule.js';
 import { closestName } from './suggest.js';
 
 /**
@@ -25,11 +25,41 @@ export function checkShape(rules: Readonly<Record<string, Rule>>, value: unknown
     checkEveryName(schema, given, where, path);
     return;
   }
-  // Walk the options that were given (a few), not the schema's (often many): every container and provider
-  // declaration comes through here, so these loops are part of creating a container. Unknown keys are reported
-  // before bad values, so a misspelling is named even beside another mistake.
+  // Every container and provider declaration comes through here, so the common case, a valid object, is one walk
+  // of the options given (a few, not the schema's many), with no path strings and no allocation; only a failure
+  // walks again with the paths, to name the option (unknown keys first, so a misspelling is named beside another
+  // mistake).
+  if (!quickCheck(schema, given)) explain(schema, given, where, path);
+  for (const key of schema.required) {
+    if (given[key] === undefined) throw new InvalidOptionError(where, path + key, schema.rules[key]!.expected, undefined);
+  }
+}
+
+/** Where quickCheck() says an option sits: it only asks whether the value is acceptable. */
+const unnamed: OptionAt = { where: '', option: '' };
+
+/** True when every option given is known and acceptable. A nested rule may throw (with a wrong path): that is false. */
+function quickCheck(schema: Compiled, given: Record<string, unknown>): boolean {
+  try {
+    for (const key in given) {
+      const rule = schema.rules[key];
+      // for-in also lists inherited enumerable keys; only an object's own keys are its options.
+      if (rule === undefined) {
+        if (Object.hasOwn(given, key)) return false;
+        continue;
+      }
+      const v = given[key];
+      if (v !== undefined && !rule.accepts(v, unnamed)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throw the error for the first unknown key, else for the first bad value, each named by its dotted path. */
+function explain(schema: Compiled, given: Record<string, unknown>, where: string, path: string): void {
   for (const key in given) {
-    // for-in also lists inherited enumerable keys; only an object's own keys are its options.
     if (schema.rules[key] === undefined && Object.hasOwn(given, key)) {
       throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
     }
@@ -38,12 +68,8 @@ export function checkShape(rules: Readonly<Record<string, Rule>>, value: unknown
     const rule = schema.rules[key];
     const v = given[key];
     if (rule === undefined || v === undefined) continue;
-    // The option's path is built only for options that were given.
     const option = path + key;
     if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
-  }
-  for (const key of schema.required) {
-    if (given[key] === undefined) throw new InvalidOptionError(where, path + key, schema.rules[key]!.expected, undefined);
   }
 }
 

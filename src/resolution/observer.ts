@@ -66,25 +66,37 @@ export { OBSERVER_VERDICT } from '../errors/base.js';
  */
 export const REJECTED_INSTANCE: unique symbol = Symbol.for('loopsafe.rejectedInstance');
 
-const ambientKey = Symbol.for('loopsafe.ambientObserver');
+/** What the testing helpers set for every copy of loopsafe in the process. */
+interface AmbientState {
+  /** The observer containers created without one get (set only inside a testing-helper block). */
+  observer: ResolutionObserver | undefined;
+  /** True once loopsafe/testing is loaded: containers created without an observer are then listed. */
+  track: boolean;
+  /** Those containers, weakly. */
+  unobserved: Set<WeakRef<object>> | undefined;
+}
+
+// One object per process, shared by every copy of loopsafe and found once, at load: reading symbol-keyed properties
+// of the global object (a dictionary) on every createContainer() cost more than the rest of creating one.
+const ambient: AmbientState = ((globalThis as Record<symbol, AmbientState | undefined>)[Symbol.for('loopsafe.ambient')] ??= {
+  observer: undefined, track: false, unobserved: undefined,
+});
 
 /**
  * The observer a container created without one gets: set by the testing helper for the length of a block, so
  * containers an app builds inside it are watched too. Read once, when a container is created. @internal
  */
 export function ambientObserver(owner?: object): ResolutionObserver | undefined {
-  const observer = (globalThis as Record<symbol, ResolutionObserver | undefined>)[ambientKey];
-  if (observer === undefined && owner !== undefined && (globalThis as Record<symbol, unknown>)[trackKey] === true) remember(owner);
+  const observer = ambient.observer;
+  if (observer === undefined && owner !== undefined && ambient.track) remember(owner);
   return observer;
 }
 
 // Containers without an observer are listed only once loopsafe/testing is loaded (its leak check reports them): a
 // WeakRef per container is a cost an app that never runs a leak check should not pay.
-const trackKey = Symbol.for('loopsafe.trackUnobserved');
-
 /** Start listing containers created without an observer, for the leak check's report. @internal */
 export function trackUnobserved(): void {
-  (globalThis as Record<symbol, unknown>)[trackKey] = true;
+  ambient.track = true;
 }
 
 // The list is pruned when it doubles, so an app that keeps creating containers (a rebuild loop, a benchmark) holds
@@ -92,7 +104,7 @@ export function trackUnobserved(): void {
 let pruneAt = 64;
 
 function remember(owner: object): void {
-  const set = unobserved();
+  const set = (ambient.unobserved ??= new Set());
   set.add(new WeakRef(owner));
   if (set.size < pruneAt) return;
   prune(set);
@@ -108,27 +120,18 @@ function prune(set: Set<WeakRef<object>>): number {
   return set.size;
 }
 
-const unobservedKey = Symbol.for('loopsafe.unobservedContainers');
-
-// Weak, so a container nobody disposed can still be collected; shared by every copy of loopsafe in the process.
-function unobserved(): Set<WeakRef<object>> {
-  const slot = globalThis as Record<symbol, Set<WeakRef<object>> | undefined>;
-  return (slot[unobservedKey] ??= new Set());
-}
-
 /**
  * How many containers created without an observer (and outside a testing block) are still alive: their
  * resolutions cannot be watched, so a leak check says so. @internal
  */
 export function countUnobserved(): number {
-  return prune(unobserved());
+  return ambient.unobserved === undefined ? 0 : prune(ambient.unobserved);
 }
 
 /** Set (or clear, with `undefined`) the ambient observer; returns the previous one. @internal */
 export function setAmbientObserver(observer: ResolutionObserver | undefined): ResolutionObserver | undefined {
-  const slot = globalThis as Record<symbol, ResolutionObserver | undefined>;
-  const previous = slot[ambientKey];
-  slot[ambientKey] = observer;
+  const previous = ambient.observer;
+  ambient.observer = observer;
   return previous;
 }
 
