@@ -152,7 +152,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     ? undefined
     : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan };
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
-  if (here !== undefined && depth === 0) newStretch();
+  if (here !== undefined && chain.depth === 0) newStretch();
   if (plan.direct && here === undefined) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
