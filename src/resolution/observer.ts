@@ -50,11 +50,11 @@ export interface ResolutionObserver {
  * subscribers). Between two factory runs of one stretch only loopsafe's resolver ran, so an observer may take the
  * end of the one as the start of the next (the thread monitor's loop-block clock does). @internal
  */
-export let stretch = 0;
+export const resolverStretch = { current: 0 };
 
-/** Start a new stretch (see {@link stretch}). @internal */
+/** Start a new stretch (see {@link resolverStretch}). @internal */
 export function newStretch(): void {
-  stretch++;
+  resolverStretch.current++;
 }
 
 // The brand of an observer's verdict is defined with the errors that carry it (errors/ imports nothing above it).

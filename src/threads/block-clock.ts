@@ -1,6 +1,12 @@
 import { openSync, readSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import { stretch } from '../resolution/observer.js';
+import * as perfHooks from 'node:perf_hooks';
+import * as observer from '../resolution/observer.js';
+
+// Read on every factory run, so held as this module's own constants (an imported binding is read through its module
+// cell on each use; see the note in resolution/resolve.ts), and the clock's state is fields of one constant object
+// rather than module `let`s, which V8 checks for their temporal dead zone on each read.
+const { performance } = perfHooks;
+const { resolverStretch } = observer;
 
 // How long a factory's synchronous part held the loop by itself, not counting time the OS gave to other processes.
 //
@@ -37,12 +43,14 @@ const STAMP_WALL = 0; // when the run-queue wait was last read
 const STAMP_WAITED = 1; // that reading (NaN: not available)
 const LAST_END = 2; // the end of the latest timed factory run
 const clock = new Float64Array([-Infinity, NaN, 0]);
-// The resolver's stretch (see `stretch` in observer.ts) the latest timed run ended in.
-let lastStretch = -1;
-// Start time and run-queue wait of each timed run in progress, innermost last (a factory can resolve another).
-let starts = new Float64Array(64);
-let waits = new Float64Array(64);
-let depth = 0;
+const watch = {
+  /** The resolver's stretch (see `resolverStretch` in observer.ts) the latest timed run ended in. */
+  lastStretch: -1,
+  /** Start time and run-queue wait of each timed run in progress, innermost last (a factory can resolve another). */
+  starts: new Float64Array(64),
+  waits: new Float64Array(64),
+  depth: 0,
+};
 
 /**
  * Start timing a factory run. `adjacent`: no other factory run is executing (this one is not nested in another's
@@ -51,11 +59,11 @@ let depth = 0;
  * by one {@link overBudget} or {@link dropWatch}. @internal
  */
 export function startWatch(budgetMs: number, adjacent: boolean): void {
-  const wall = adjacent && lastStretch === stretch ? clock[LAST_END]! : performance.now();
+  const wall = adjacent && watch.lastStretch === resolverStretch.current ? clock[LAST_END]! : performance.now();
   if (wall - clock[STAMP_WALL]! > budgetMs / 2) readWaited(wall);
-  if (depth === starts.length) grow();
-  starts[depth] = wall;
-  waits[depth++] = clock[STAMP_WAITED]!;
+  if (watch.depth === watch.starts.length) grow();
+  watch.starts[watch.depth] = wall;
+  watch.waits[watch.depth++] = clock[STAMP_WAITED]!;
 }
 
 // Apart from startWatch() so that stays small enough to be inlined into every factory run.
@@ -70,19 +78,19 @@ function grow(): void {
     to.set(from);
     return to;
   };
-  starts = wider(starts);
-  waits = wider(waits);
+  watch.starts = wider(watch.starts);
+  watch.waits = wider(watch.waits);
 }
 
 /** The run ended without a reading (it threw): forget its start, and the next run reads its own. @internal */
 export function dropWatch(): void {
-  depth--;
-  lastStretch = -1;
+  watch.depth--;
+  watch.lastStretch = -1;
 }
 
 /** A factory ran untimed: the next timed run may not start from the latest end. @internal */
 export function dropStamp(): void {
-  lastStretch = -1;
+  watch.lastStretch = -1;
 }
 
 /**
@@ -92,9 +100,9 @@ export function dropStamp(): void {
 export function overBudget(budgetMs: number): { ms: number; ownMs: number | undefined } | undefined {
   const end = performance.now();
   clock[LAST_END] = end;
-  lastStretch = stretch;
-  const ms = end - starts[--depth]!;
-  return ms <= budgetMs ? undefined : ownTime(ms, waits[depth]!, budgetMs);
+  watch.lastStretch = resolverStretch.current;
+  const ms = end - watch.starts[--watch.depth]!;
+  return ms <= budgetMs ? undefined : ownTime(ms, watch.waits[watch.depth]!, budgetMs);
 }
 
 /** A run over budget by the wall clock: is it, once the time the thread waited for a CPU is taken out? */
