@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/container.js';
 import type { Plan } from '../resolution/plan.js';
-import type { RootSite } from '../resolution/resolve.js';
+import type { RootSite } from '../resolution/site.js';
 import type { RequestScope } from '../scopes/scope.js';
 import type { Key } from '../tokens.js';
 

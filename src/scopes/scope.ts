@@ -1,7 +1,8 @@
 import { AsyncProviderError, DisposedError, SupplyError } from '../errors/container.js';
 import * as disposal from '../lifecycle/disposal.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
-import { get, type RootSite, type Site } from '../resolution/resolve.js';
+import { get } from '../resolution/resolve.js';
+import type { RootSite, Site } from '../resolution/site.js';
 import * as planCodes from '../resolution/plan.js';
 import type { Plan } from '../resolution/plan.js';
 import { slotOf, stored } from '../resolution/slots.js';

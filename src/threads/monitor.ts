@@ -1,7 +1,7 @@
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
 import { validateOptions } from '../options/validate.js';
 import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
-import { isThenable } from '../resolution/resolve.js';
+import { isThenable } from '../resolution/construct.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';

@@ -1,0 +1,202 @@
+/**
+ * Running one construction: calling the factory or constructor (under the container's observer), waiting for an
+ * async result within its timeout, recording the instance where it will be disposed, and turning a failure into a
+ * coded error whose path is the provider. resolve.ts decides what to construct and when.
+ */
+import { ResolutionPathError, type LoopsafeError } from '../errors/base.js';
+import { DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError } from '../errors/container.js';
+import { disposeNow, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
+import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionTrail } from './observer.js';
+import { runObserved } from '../observe/resolve-tracer.js';
+import * as planCodes from './plan.js';
+import type { Plan } from './plan.js';
+import type { Site } from './site.js';
+
+// Read on every construction, so this module's own constants: see the note in resolve.ts.
+const { EMPTY, SINGLETON } = planCodes;
+
+const ignore = (): void => {};
+
+/** The stack that owns `plan`'s instances built at `site`: the container's for singletons, else the site's. */
+export function ownerOf(plan: Plan, site: Site): DisposalStack {
+  return plan.lt === SINGLETON ? site.root.stack : site.stack;
+}
+
+export function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined, timer: AbortController | undefined): unknown {
+  let result: unknown;
+  try {
+    result = trail === undefined ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
+  } catch (error) {
+    throw failed(plan, error);
+  }
+  // isThenable() covers native promises too, without instanceof walking the instance's prototype chain.
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), timer, trail);
+  track(plan, site, result);
+  return result;
+}
+
+/**
+ * Build a plan whose dependencies are all singletons built by a factory or class (`plan.direct`, set at boot),
+ * passing their values straight from their plans: no argument array, no loop, no promise test. Such values are
+ * stored only once settled, so none is a promise. Returns EMPTY when one is not built yet; build() then takes the
+ * general path. Unobserved resolutions only.
+ */
+export function constructDirect(plan: Plan, site: Site): unknown {
+  const d = plan.deps as readonly Plan[];
+  const n = d.length;
+  const a = n > 0 ? d[0]!.value : undefined;
+  const b = n > 1 ? d[1]!.value : undefined;
+  const c = n > 2 ? d[2]!.value : undefined;
+  const e = n > 3 ? d[3]!.value : undefined;
+  if (a === EMPTY || b === EMPTY || c === EMPTY || e === EMPTY) return EMPTY;
+  const fn = plan.fn!;
+  let result: unknown;
+  try {
+    if (plan.isClass) {
+      const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+      result = n === 0 ? new Ctor() : n === 1 ? new Ctor(a) : n === 2 ? new Ctor(a, b) : n === 3 ? new Ctor(a, b, c) : new Ctor(a, b, c, e);
+    } else {
+      result = n === 0 ? fn() : n === 1 ? fn(a) : n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : fn(a, b, c, e);
+    }
+  } catch (error) {
+    throw failed(plan, error);
+  }
+  if (isThenable(result)) return settle(plan, site, Promise.resolve(result), undefined);
+  track(plan, site, result);
+  return result;
+}
+
+/** Call the factory or constructor. Spelling out small arities avoids a spread call on the hot path. */
+function invoke(plan: Plan, a: unknown[]): unknown {
+  const fn = plan.fn!;
+  if (plan.isClass) {
+    const Ctor = fn as unknown as new (...args: unknown[]) => unknown;
+    switch (a.length) {
+      case 0: return new Ctor();
+      case 1: return new Ctor(a[0]);
+      case 2: return new Ctor(a[0], a[1]);
+      case 3: return new Ctor(a[0], a[1], a[2]);
+      case 4: return new Ctor(a[0], a[1], a[2], a[3]);
+      default: return new Ctor(...a);
+    }
+  }
+  switch (a.length) {
+    case 0: return fn();
+    case 1: return fn(a[0]);
+    case 2: return fn(a[0], a[1]);
+    case 3: return fn(a[0], a[1], a[2]);
+    case 4: return fn(a[0], a[1], a[2], a[3]);
+    default: return fn(...a);
+  }
+}
+
+/**
+ * Wait for a factory's promise, within its timeout. The construction is recorded as in flight with its owner, so
+ * disposing the owner waits for it; an instance that arrives after the timeout is still tracked (or disposed at
+ * once when its owner is gone), never dropped.
+ */
+function settle(
+  plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined, trail?: ResolutionTrail,
+): Promise<unknown> {
+  const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
+  const owner = ownerOf(plan, site);
+  owner.begin();
+  return timed.then(
+    (value) => {
+      try {
+        track(plan, site, value);
+      } finally {
+        owner.end(); // after track(): a dispose() waiting for this construction then disposes its instance too
+      }
+      return value;
+    },
+    (error: unknown) => {
+      owner.end();
+      // The observer may add what it saw during the run to an error it did not raise (a timeout).
+      const observer = trail === undefined ? undefined : site.root.observer;
+      throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
+    },
+  );
+}
+
+function withTimeout(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const fire = (): void => {
+      late = true;
+      const error = new ProviderTimeoutError([plan.name], plan.timeout);
+      timer?.abort(error);
+      reject(error);
+    };
+    const timeout = setTimeout(fire, plan.timeout);
+    promise.then(
+      (value) => {
+        clearTimeout(timeout);
+        if (!late) resolve(value);
+        else keepLate(plan, site, value);
+      },
+      (error: unknown) => {
+        clearTimeout(timeout);
+        reject(error); // ignored by the settled promise once the timeout has fired
+      },
+    );
+  });
+}
+
+/** An instance that arrived after its timeout: disposed with its owner, or at once if the owner is gone. */
+function keepLate(plan: Plan, site: Site, instance: unknown): void {
+  try {
+    track(plan, site, instance);
+  } catch {
+    // track() disposed it at once and reported the closed owner; nobody is waiting for this instance.
+  }
+}
+
+/** Record the instance where it will be disposed: singletons with the container, the rest with their site. */
+function track(plan: Plan, site: Site, instance: unknown): void {
+  if (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance))) return;
+  const stack = ownerOf(plan, site);
+  if (!stack.sealed) {
+    stack.add(plan.name, instance, plan.disposer);
+    return;
+  }
+  // It finished building after its owner's disposers ran: dispose it now rather than leak it.
+  const late = disposeNow(plan.name, instance, plan.disposer, 'late instance');
+  late.catch(ignore);
+  throw new DisposedError(site.slots === null ? 'container' : 'scope', `keep ${plan.name}`);
+}
+
+/** Whether a factory's result is pending: native promises and other thenables alike. Observers use it too. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** A factory's own failure, as a coded error whose path is this provider. */
+export function failed(plan: Plan, error: unknown): LoopsafeError {
+  if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
+  if (error instanceof DisposedError) return error;
+  if (isVerdict(plan, error)) {
+    discardRejected(plan, error);
+    return error;
+  }
+  return new ProviderFailedError([plan.name], error);
+}
+
+/** An observer's verdict about this very factory run keeps its own code (see `OBSERVER_VERDICT`). */
+function isVerdict(plan: Plan, error: unknown): error is ResolutionPathError {
+  return (
+    error instanceof ResolutionPathError &&
+    (error as unknown as Record<symbol, unknown>)[OBSERVER_VERDICT] === true &&
+    error.path.length === 1 &&
+    error.path[0] === plan.name
+  );
+}
+
+/** An observer rejected an instance its factory built: dispose it as its scope would have, so nothing it runs leaks. */
+function discardRejected(plan: Plan, verdict: ResolutionPathError): void {
+  const holder = verdict as unknown as Record<symbol, unknown>;
+  const instance = holder[REJECTED_INSTANCE];
+  delete holder[REJECTED_INSTANCE]; // the error may be kept (logged, cached by a caller); the instance must not be
+  if (instance === undefined || (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance)))) return;
+  disposeNow(plan.name, instance, plan.disposer, 'rejected instance').catch(ignore);
+}
