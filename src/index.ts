@@ -29,9 +29,9 @@ export { UnsupportedDecoratorError, InversifyNotLoadedError } from './errors/inv
 export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type AllowRule, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
 export { countThreads } from './threads/count.js';
 export { threadChannels } from './threads/channels.js';
-export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './threads/findings.js';
-export type { SourceSite } from './threads/site.js';
-export type { WorkKind } from './threads/work.js';
+export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './findings/types.js';
+export type { SourceSite } from './findings/types.js';
+export type { WorkKind } from './findings/types.js';
 export type { MetricsRegistry } from './threads/metrics.js';
 export { ThreadOffloadError, LoopBlockedError, ThreadCountUnsupportedError } from './errors/threads.js';
 export { createCache } from './cache/create.js';

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { setAmbientObserver } from '../resolution/observer.js';
 import { readThreadCount } from '../threads/count.js';
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LoopBlockFinding, OffloadFinding, WorkKind } from '../findings/types.js';
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { createThreadMonitor } from '../threads/monitor.js';
 import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
-import type { WorkKind } from '../threads/work.js';
 import { closeTarget, containerOf, loadTarget } from './load.js';
 import { newPhase, Probe, type PhaseRecord } from './probe.js';
 import { defaultRequests, readRequests, type DoctorRequest } from './requests.js';

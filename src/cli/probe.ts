@@ -2,7 +2,7 @@ import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel
 import { performance } from 'node:perf_hooks';
 import { loopsafeChannels, type ResolveContext, type ScopeContext } from '../observe/channels.js';
 import { threadChannels } from '../threads/channels.js';
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 
 /** What one phase of a doctor run (boot, a request, shutdown) did, per provider and in total. @internal */
 export interface PhaseRecord {

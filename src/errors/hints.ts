@@ -1,4 +1,4 @@
-import type { WorkKind } from '../threads/work.js';
+import type { WorkKind } from '../findings/types.js';
 
 // What the thread monitor's messages advise, per kind of work and for work inside a dependency. Kept on the ground
 // floor with the errors whose messages use them; threads/ re-exports them for its warnings and reports.

@@ -1,5 +1,5 @@
 import { LoopsafeError } from './base.js';
-import type { LeakReport } from '../testing/report.js';
+import type { LeakReport } from '../findings/types.js';
 
 /** `assertNoThreadLeaks()` found threads, thread-pool work or handles the block left behind. `report` has the data. */
 export class ThreadLeakError extends LoopsafeError {

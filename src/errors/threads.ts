@@ -1,4 +1,4 @@
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 import { LoopsafeError, OBSERVER_VERDICT, ResolutionPathError } from './base.js';
 import { FIX_HINT, libraryHint, packageOf } from './hints.js';
 

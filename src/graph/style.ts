@@ -1,5 +1,5 @@
 import type { Lifetime } from '../declare/lifetime.js';
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 import type { EdgeKind, GraphProvider } from './model.js';
 
 /** Options every renderer of an {@link AppGraph} takes. */

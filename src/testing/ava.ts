@@ -1,5 +1,6 @@
 import { checkThreadLeaks, type LeakCheckOptions } from './check.js';
-import { formatLeakReport, type LeakReport } from './report.js';
+import { formatLeakReport } from './report.js';
+import type { LeakReport } from '../findings/types.js';
 
 /** The part of ava's `t` the sugar uses (any runner with the same shape works). */
 export interface AssertionContext {

@@ -6,12 +6,12 @@ import { validateOptions } from '../options/validate.js';
 import { countUnobserved, setAmbientObserver, trackUnobserved } from '../resolution/observer.js';
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { readThreadCount, readThreadNames } from '../threads/count.js';
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LeakReport, LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 import { createThreadMonitor } from '../threads/monitor.js';
 import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
 import { HandleTracker } from './handles.js';
 import { leakCheckSchema } from './options.js';
-import { formatLeakReport, type LeakReport } from './report.js';
+import { formatLeakReport } from './report.js';
 import { WorkerTracker } from './workers.js';
 
 // The leak check reports containers that ran without a monitor; from here on, containers are listed for it.

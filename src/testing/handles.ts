@@ -1,16 +1,7 @@
 import { createHook, executionAsyncId } from 'node:async_hooks';
 import { currentRun } from '../threads/context.js';
-import { captureStack, pickSite, type SourceSite } from '../threads/site.js';
-
-/** A handle a block opened: a timer, socket, server, child process, watcher. */
-export interface HandleFinding {
-  /** The `async_hooks` type: `Timeout`, `TCPSERVERWRAP`, `TCPWRAP`, `PIPEWRAP`, `FSEVENTWRAP`, ... */
-  readonly type: string;
-  /** The provider path when a factory opened it. */
-  readonly path: readonly string[] | undefined;
-  /** Where it was opened. */
-  readonly site: SourceSite;
-}
+import { captureStack, pickSite } from '../threads/site.js';
+import type { HandleFinding } from '../findings/types.js';
 
 // Workers are reported from the worker_threads channel; their message ports would only repeat them.
 const TRACKED = new Set([

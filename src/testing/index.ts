@@ -10,9 +10,7 @@
 export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
 export { createTestApp, type TestAppOptions, type TeardownContext } from './app.js';
-export type { LeakReport, ThreadCounts, LeakEnvironment } from './report.js';
-export type { HandleFinding } from './handles.js';
-export type { WorkerFinding } from './workers.js';
-export type { OffloadFinding, LoopBlockFinding } from '../threads/findings.js';
-export type { SourceSite } from '../threads/site.js';
+export type {
+  LeakReport, ThreadCounts, LeakEnvironment, HandleFinding, WorkerFinding, OffloadFinding, LoopBlockFinding, SourceSite,
+} from '../findings/types.js';
 export { ThreadLeakError, SharedProcessError, OverlappingCheckError } from '../errors/testing.js';

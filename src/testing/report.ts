@@ -1,64 +1,6 @@
-import type { LoopBlockFinding, OffloadFinding } from '../threads/findings.js';
+import type { LeakReport, OffloadFinding } from '../findings/types.js';
 import { formatSite } from '../threads/site.js';
 import { FIX_HINT, libraryHint, packageOf } from '../threads/work.js';
-import type { HandleFinding } from './handles.js';
-import type { WorkerFinding } from './workers.js';
-
-/** What a thread-leak check saw. `ok` is the verdict; the rest says why, as data tests can assert on. */
-export interface LeakReport {
-  /** The test's title, when the ava sugar or the `title` option gave one. */
-  readonly title: string | undefined;
-  /** True when nothing leaked. */
-  readonly ok: boolean;
-  /** OS threads before and after the block (after settling), or `undefined` where they cannot be counted. */
-  readonly threads: ThreadCounts | undefined;
-  /** Thread-pool work and Workers attributed to a provider's factory. Any entry fails the check. */
-  readonly offloads: readonly OffloadFinding[];
-  /**
-   * Work done during the block by resources that factories created before it (a singleton's server answering a
-   * request, an interval): they carry their factory's async context, but did not start in the block. Listed only.
-   */
-  readonly earlierOffloads: readonly OffloadFinding[];
-  /** Every Worker started in the block. One still running, or started by a factory, fails the check. */
-  readonly workers: readonly WorkerFinding[];
-  /** Handles the block opened that are still open and keep the process alive. Any entry fails the check. */
-  readonly handles: readonly HandleFinding[];
-  /** Handles the block opened that are still open but unref'd (keep-alive sockets, unref'd timers). Listed only. */
-  readonly unrefHandles: readonly HandleFinding[];
-  /** Factories over a monitor's loop-block budget. Listed only. */
-  readonly loopBlocks: readonly LoopBlockFinding[];
-  /**
-   * Containers created before the block without a thread monitor, still alive at its end: whatever they resolved
-   * during the block was not checked (the ava sugar logs it on a pass).
-   */
-  readonly unmonitoredContainers: number;
-  /** What the check could not see, so that silence is never ambiguous. */
-  readonly notChecked: readonly string[];
-  /** How long the check waited after the block for threads and handles to finish closing, in ms. */
-  readonly settledMs: number;
-  /** Facts that change the verdict. */
-  readonly environment: LeakEnvironment;
-}
-
-/** OS threads around a leak-check block. */
-export interface ThreadCounts {
-  /** Threads before the block (after starting the pool). */
-  readonly before: number;
-  /** Threads after the block, once settled. */
-  readonly after: number;
-  /** Names of the threads that were not there before (data only: Node 20 names every thread `node`). */
-  readonly added: readonly string[] | undefined;
-}
-
-/** Facts about the process that change what a leak check can see. */
-export interface LeakEnvironment {
-  /** `process.version`. */
-  readonly node: string;
-  /** `process.platform`. */
-  readonly platform: string;
-  /** Whether thread names could be read. */
-  readonly threadNames: boolean;
-}
 
 const where = (path: readonly string[] | undefined): string => (path === undefined ? 'test code' : path.join(' > '));
 

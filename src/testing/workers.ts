@@ -1,19 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
 import { currentRun } from '../threads/context.js';
-import { captureSite, type SourceSite } from '../threads/site.js';
-
-/** A Worker thread started during a block. */
-export interface WorkerFinding {
-  /** The Worker's thread id. */
-  readonly threadId: number;
-  /** The provider path when a factory started it; `undefined` for test code. */
-  readonly path: readonly string[] | undefined;
-  /** Where it was started. */
-  readonly site: SourceSite;
-  /** True when it had exited by the time the check ended. */
-  readonly exited: boolean;
-}
+import { captureSite } from '../threads/site.js';
+import type { SourceSite, WorkerFinding } from '../findings/types.js';
 
 interface Entry {
   threadId: number;

@@ -2,9 +2,9 @@ import { AsyncResource, createHook, executionAsyncResource } from 'node:async_ho
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { currentRun, runningRun, runStorage, type FactoryRun } from './context.js';
 import { readThreadCount } from './count.js';
-import type { OffloadFinding } from './findings.js';
-import { captureSite, type SourceSite } from './site.js';
-import { ON_LOOP, POOL_WORK, STARTS_POOL, type WorkKind } from './work.js';
+import type { OffloadFinding, SourceSite, WorkKind } from '../findings/types.js';
+import { captureSite } from './site.js';
+import { ON_LOOP, POOL_WORK, STARTS_POOL } from './work.js';
 
 /** A pool job started inside a factory run, waiting for its `before` callback to prove it ran on the pool. */
 interface PendingJob {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolutionTrail } from '../resolution/observer.js';
-import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 import { epoch } from './sinks.js';
 
 /** Who hears about one factory run's findings. @internal */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { InvalidOptionError } from '../errors/container.js';
 import { readThreadCount } from './count.js';
 import type { Sampler } from './sampler.js';
-import type { WorkKind } from './work.js';
+import type { WorkKind } from '../findings/types.js';
 
 /** A prom-client `Registry` (only `registerMetric` is used; the metric classes come from the installed prom-client). */
 export interface MetricsRegistry {

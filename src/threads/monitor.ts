@@ -6,14 +6,14 @@ import { acquireAttribution, releaseAttribution } from './attribution.js';
 import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
 import { enterSync, FactoryRun, leaveSync, runningRun, runStorage, type RunOwner } from './context.js';
-import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+import type { LoopBlockFinding, OffloadFinding, WorkKind } from '../findings/types.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { monitorSchema } from './options.js';
 import { registerSwitchable, sinks } from './sinks.js';
 import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
-import { packageOf, type WorkKind } from './work.js';
+import { packageOf } from './work.js';
 
 /**
  * What the monitor does when a factory offloads work or blocks the loop.

@@ -1,7 +1,7 @@
 import { anyObject, duration, either, flag, list, oneOf, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
 import type { AllowRule, ThreadMonitorOptions } from './monitor.js';
-import type { WorkKind } from './work.js';
+import type { WorkKind } from '../findings/types.js';
 
 const kinds: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
 const kind = oneOf(kinds);

@@ -1,7 +1,7 @@
 import { ThreadCountUnsupportedError } from '../errors/threads.js';
 import { growthChannel, sampleChannel } from './channels.js';
 import { readThreadCount } from './count.js';
-import type { ThreadSample } from './findings.js';
+import type { ThreadSample } from '../findings/types.js';
 
 /** An interval reader of the OS thread count. @internal */
 export interface Sampler {

@@ -1,4 +1,4 @@
-import type { LoopBlockFinding, OffloadFinding } from './findings.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 
 /** Something that hears every monitor's findings for a while: a `loopsafe/testing` block. @internal */
 export interface FindingSink {

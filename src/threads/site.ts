@@ -1,12 +1,5 @@
 import { fileURLToPath } from 'node:url';
-
-/** Where a piece of work was started: the user's frame, and the library's frame when a dependency started it. */
-export interface SourceSite {
-  /** The first frame outside Node internals, loopsafe and `node_modules`: `/app/src/db.ts:12:9`. */
-  readonly user: string | undefined;
-  /** The first frame inside `node_modules`, when it comes before the user's frame. */
-  readonly library: string | undefined;
-}
+import type { SourceSite } from '../findings/types.js';
 
 // This copy of loopsafe: its compiled dist/src/, and src/ where source maps point stack frames back to.
 const ownDirs = [fileURLToPath(new URL('../', import.meta.url)), fileURLToPath(new URL('../../../src/', import.meta.url))];

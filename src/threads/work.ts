@@ -1,9 +1,4 @@
-/**
- * What kind of off-loop work an async resource stands for. `native`: an async resource of a type Node does not
- * define (a native addon's N-API async work, such as `bcrypt:CompareAsyncWorker` or `argon2:HashWorker`), whose
- * callback came back: addons run such work on the libuv pool.
- */
-export type WorkKind = 'fs' | 'dns' | 'crypto' | 'zlib' | 'worker' | 'native';
+import type { WorkKind } from '../findings/types.js';
 
 const table = <T>(entries: Record<string, T>): Readonly<Record<string, T>> => Object.assign(Object.create(null) as object, entries);
 
