@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile as readFileCallback } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
-  composeObservers, createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type LoopBlockFinding, type OffloadFinding,
+  composeObservers, createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type Container, type LoopBlockFinding, type OffloadFinding,
   type ThreadMonitor,
 } from '../../src/index.js';
 
@@ -38,6 +38,19 @@ async function findingsDuring(fn: () => Promise<unknown>, until: (seen: OffloadF
   return seen;
 }
 
+/** A container whose transient Job runs `body` with its run number (1, 2, ...), watched by `monitor`. */
+function jobContainer(monitor: ThreadMonitor, body: (run: number) => object | Promise<object>): Container {
+  let runs = 0;
+  return createContainer({ observer: monitor, providers: [provide(Job, { lifetime: 'transient', useFactory: () => body(++runs) })] });
+}
+
+/** A promise, and the function that settles it. */
+function signal(): { read: Promise<void>; done: () => void } {
+  let done!: () => void;
+  const read = new Promise<void>((resolve) => (done = resolve));
+  return { read, done };
+}
+
 function warnMonitor(t: { teardown(fn: () => void): void }): ThreadMonitor {
   const monitor = createThreadMonitor({ mode: 'warn', loopBlockBudgetMs: 0 });
   t.teardown(() => monitor.close());
@@ -46,19 +59,11 @@ function warnMonitor(t: { teardown(fn: () => void): void }): ThreadMonitor {
 
 test.serial('a sync factory that starts pool work on a later run, without an async context, is still attributed', async (t) => {
   const monitor = warnMonitor(t);
-  let runs = 0;
-  let done!: () => void;
-  const read = new Promise<void>((resolve) => (done = resolve));
-  const c = createContainer({
-    observer: monitor,
-    providers: [provide(Job, {
-      lifetime: 'transient',
-      useFactory: () => {
-        // Two quiet runs first, so the third runs on the path without a context.
-        if (++runs === 3) readFileCallback(self, () => done());
-        return {};
-      },
-    })],
+  const { read, done } = signal();
+  const c = jobContainer(monitor, (run) => {
+    // Two quiet runs first, so the third runs on the path without a context.
+    if (run === 3) readFileCallback(self, () => done());
+    return {};
   });
   const seen = await findingsDuring(async () => {
     for (let i = 0; i < 3; i++) await c.resolve(Job);
@@ -69,17 +74,10 @@ test.serial('a sync factory that starts pool work on a later run, without an asy
 
 test.serial('an async factory keeps its context on every run: pool work after an await is attributed on a later run', async (t) => {
   const monitor = warnMonitor(t);
-  let runs = 0;
-  const c = createContainer({
-    observer: monitor,
-    providers: [provide(Job, {
-      lifetime: 'transient',
-      useFactory: async () => {
-        await null;
-        if (++runs === 2) await readFile(self);
-        return {};
-      },
-    })],
+  const c = jobContainer(monitor, async (run) => {
+    await null;
+    if (run === 2) await readFile(self);
+    return {};
   });
   const seen = await findingsDuring(async () => {
     await c.resolve(Job);
@@ -125,20 +123,11 @@ test.serial('a sync factory resolved after an await inside an async one: each na
 
 test.serial('a sync factory that once left a timer behind runs with its context again: later work is phase after, by the timer', async (t) => {
   const monitor = warnMonitor(t);
-  let runs = 0;
-  let done!: () => void;
-  const read = new Promise<void>((resolve) => (done = resolve));
-  const c = createContainer({
-    observer: monitor,
-    providers: [provide(Job, {
-      lifetime: 'transient',
-      useFactory: () => {
-        runs++;
-        if (runs === 2) setTimeout(() => {}, 1); // quiet first, then a resource: no longer run without a context
-        if (runs === 3) setTimeout(() => void readFile(self).then(() => done()), 1);
-        return {};
-      },
-    })],
+  const { read, done } = signal();
+  const c = jobContainer(monitor, (run) => {
+    if (run === 2) setTimeout(() => {}, 1); // quiet first, then a resource: no longer run without a context
+    if (run === 3) setTimeout(() => void readFile(self).then(() => done()), 1);
+    return {};
   });
   const seen = await findingsDuring(async () => {
     for (let i = 0; i < 3; i++) await c.resolve(Job);
@@ -151,14 +140,7 @@ test.serial('a sync factory that once left a timer behind runs with its context 
 test.serial('mode throw gives every run its context: a provider quiet twice that then reads after an await fails', async (t) => {
   const monitor = createThreadMonitor({ mode: 'throw', loopBlockBudgetMs: 0 });
   t.teardown(() => monitor.close());
-  let runs = 0;
-  const c = createContainer({
-    observer: monitor,
-    providers: [provide(Job, {
-      lifetime: 'transient',
-      useFactory: (): object => (++runs < 3 ? {} : readFile(self).then(() => ({}))),
-    })],
-  });
+  const c = jobContainer(monitor, (run) => (run < 3 ? {} : readFile(self).then(() => ({}))));
   await c.resolve(Job);
   await c.resolve(Job);
   await t.throwsAsync(c.resolve(Job), { code: 'LOOPSAFE_ERR_THREAD_OFFLOAD' });
