@@ -7,13 +7,14 @@ import { ResolutionPathError, type LoopsafeError } from '../errors/base.js';
 import { DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError } from '../errors/container.js';
 import { disposeNow, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionTrail } from './observer.js';
-import { runObserved } from '../observe/resolve-tracer.js';
+import * as tracing from '../observe/resolve-tracer.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
 import type { Site } from './site.js';
 
 // Read on every construction, so this module's own constants: see the note in resolve.ts.
 const { EMPTY, SINGLETON } = planCodes;
+const { runObserved } = tracing;
 
 const ignore = (): void => {};
 

@@ -1,7 +1,7 @@
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError, ScopeRequiredError, SuppliedValueMissingError } from '../errors/container.js';
 import { newStretch, type ResolutionTrail } from './observer.js';
-import { resolveTracer } from '../observe/resolve-tracer.js';
+import * as tracing from '../observe/resolve-tracer.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
 import * as slotCodes from './slots.js';
@@ -19,6 +19,7 @@ const { EMPTY, KIND_CONSTRUCTED, KIND_SIGNAL, KIND_SUPPLIED, REQUEST, SINGLETON 
 const { UNDEFINED } = slotCodes;
 // The same for the functions of construct.ts it calls on every build: V8 still inlines a constant function.
 const { construct, constructDirect, ownerOf } = construction;
+const { resolveTracer } = tracing;
 
 /** An in-flight construction in a request slot, so racing callers share it. */
 class Pending {

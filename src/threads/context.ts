@@ -56,26 +56,28 @@ export const runStorage = new AsyncLocalStorage<FactoryRun>();
  * inside it, so this names the run without any async context. Never read across an await: it is set and restored
  * around one synchronous call.
  */
-let running: FactoryRun | undefined;
+const now: { running: FactoryRun | undefined } = { running: undefined };
+// A field of a module constant, not a module `let`: read and written around every factory run, and V8 checks a `let`
+// for its temporal dead zone on each use (see the note in resolution/resolve.ts).
 
 /** The factory run the current code belongs to: the one running synchronously, else the async context's. @internal */
 export function currentRun(): FactoryRun | undefined {
-  return running ?? runStorage.getStore();
+  return now.running ?? runStorage.getStore();
 }
 
 /** The run executing synchronously now, if any (no async context read). @internal */
 export function runningRun(): FactoryRun | undefined {
-  return running;
+  return now.running;
 }
 
 /** Make `run` the one executing synchronously; returns the one it replaces, for {@link leaveSync}. @internal */
 export function enterSync(run: FactoryRun): FactoryRun | undefined {
-  const outer = running;
-  running = run;
+  const outer = now.running;
+  now.running = run;
   return outer;
 }
 
 /** Undo {@link enterSync}, whether the factory returned or threw. @internal */
 export function leaveSync(outer: FactoryRun | undefined): void {
-  running = outer;
+  now.running = outer;
 }

@@ -1,19 +1,27 @@
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
 import { validateOptions } from '../options/validate.js';
 import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
-import { isThenable } from '../resolution/construct.js';
+import * as construction from '../resolution/construct.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
-import { dropStamp, dropWatch, overBudget, startWatch } from './block-clock.js';
+import * as blockClock from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
-import { enterSync, FactoryRun, leaveSync, runningRun, runStorage, type RunOwner } from './context.js';
+import * as context from './context.js';
+import type { FactoryRun, RunOwner } from './context.js';
 import type { LoopBlockFinding, OffloadFinding, WorkKind } from '../findings/types.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { monitorSchema } from './options.js';
-import { registerSwitchable, sinks } from './sinks.js';
+import * as sinkState from './sinks.js';
 import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
 import { packageOf } from './work.js';
+
+// What runFactory() reads on every factory run, as this module's own constants: an imported binding is read through
+// its module cell on each use (see the note in resolution/resolve.ts).
+const { isThenable } = construction;
+const { dropStamp, dropWatch, overBudget, startWatch } = blockClock;
+const { enterSync, FactoryRun: Run, leaveSync, runningRun, runStorage } = context;
+const { registerSwitchable, sinks } = sinkState;
 
 /**
  * What the monitor does when a factory offloads work or blocks the loop.
@@ -251,7 +259,7 @@ class Monitor implements ThreadMonitor, RunOwner {
       dropStamp(); // an untimed factory ran: the next timed run may not start from the latest end
       return invoke();
     }
-    const run = new FactoryRun(trail, this, this.#captureStacks);
+    const run = new Run(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
     if (budget > 0) startWatch(budget, runningRun() === undefined);
     else dropStamp();
