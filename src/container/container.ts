@@ -123,7 +123,6 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly #foreign: ForeignContainer | undefined;
   readonly #scopes = new OpenScopes<RequestScope>();
   #plans: Map<Key, Plan> | undefined;
-  /** Singletons resolveSync() has returned, by key: its fast path. Cleared when disposal starts. */
   #booting: Promise<void> | undefined;
   #disposing: Promise<void> | undefined;
 
