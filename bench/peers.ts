@@ -23,6 +23,10 @@ export interface Peer {
  */
 const baselineDir = process.env['BENCH_BASELINE'];
 
+/** The baseline build's bench graph module (a file path), when `BENCH_BASELINE` names one. */
+export const baselineGraph: string | undefined =
+  baselineDir === undefined || baselineDir === '' ? undefined : resolve(baselineDir, 'dist/bench/graph/loopsafe.js');
+
 /** Every peer. */
 export const peers: readonly Peer[] = [
   { name: 'hand-written', baseline: true, load: async () => (await import('./graph/handwritten.js')).createGraph() },
@@ -42,10 +46,10 @@ export const peers: readonly Peer[] = [
     load: async () => (await import('./graph/inversify.js')).createRequestScopeGraph(),
   },
   { name: 'tsyringe', competitor: true, load: async () => (await import('./graph/tsyringe.js')).createGraph() },
-  ...(baselineDir === undefined || baselineDir === '' ? [] : [{
+  ...(baselineGraph === undefined ? [] : [{
     name: 'loopsafe baseline',
     load: async () => {
-      const graph = pathToFileURL(resolve(baselineDir, 'dist/bench/graph/loopsafe.js')).href;
+      const graph = pathToFileURL(baselineGraph).href;
       return ((await import(graph)) as { createGraph: () => PeerGraph }).createGraph();
     },
   }]),

@@ -5,9 +5,9 @@
  * pauses as time does, so a speed figure still comes from `npm run bench`.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { baselineGraph } from '../peers.js';
 
 const exec = promisify(execFile);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -40,8 +40,7 @@ try {
 }
 const scenarios = (process.argv[2] ?? 'M1,M2,M3,M4').split(',');
 const builds: [string, string][] = [['loopsafe', here('../graph/loopsafe.js')]];
-const baseline = process.env['BENCH_BASELINE'];
-if (baseline !== undefined && baseline !== '') builds.push(['loopsafe baseline', resolve(baseline, 'dist/bench/graph/loopsafe.js')]);
+if (baselineGraph !== undefined) builds.push(['loopsafe baseline', baselineGraph]);
 console.log(`instructions per operation (cachegrind, node ${process.version}, --single-threaded)`);
 console.log(`| scenario | ${builds.map(([name]) => name).join(' | ')} |${builds.length > 1 ? ' ratio |' : ''}`);
 console.log(`|---|${builds.map(() => '---:').join('|')}|${builds.length > 1 ? '---:|' : ''}`);

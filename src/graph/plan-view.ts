@@ -1,18 +1,11 @@
 import { isLazy, isOptional, type Dep } from '../declare/provider.js';
 import { KIND_CONSTRUCTED, KIND_FOREIGN, KIND_SIGNAL, KIND_SUPPLIED, KIND_VALUE, type Plan } from '../resolution/plan.js';
-import type { Lifetime } from '../declare/lifetime.js';
 import type { Key } from '../tokens.js';
-import type { EdgeKind, ProviderKind, Synchrony } from './model.js';
+import type { EdgeKind, GraphProvider, ProviderKind, Synchrony } from './model.js';
 
 /** What the graph reads from one compiled plan: the only place that knows the plan's internal fields. @internal */
-export interface PlanFacts {
+export interface PlanFacts extends Pick<GraphProvider, 'name' | 'lifetime' | 'kind' | 'synchrony' | 'eager' | 'hasDisposer'> {
   readonly key: Key;
-  readonly name: string;
-  readonly lifetime: Lifetime;
-  readonly kind: ProviderKind;
-  readonly synchrony: Synchrony;
-  readonly eager: boolean;
-  readonly hasDisposer: boolean;
   /** Provided by loopsafe itself (`AbortSignalToken`): shown only where something injects it. */
   readonly builtIn: boolean;
   /** Dependencies in argument order, each with the plan it was linked to at boot. */

@@ -15,7 +15,7 @@ class Composite implements ResolutionObserver {
   }
 
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
-    newStretch(); // each observer's own code runs around the factory: not the resolver's (see `stretch`)
+    newStretch(); // each observer's own code runs around the factory: not the resolver's (see `resolverStretch`)
     let run = invoke;
     for (let i = this.#observers.length - 1; i >= 0; i--) {
       const observer = this.#observers[i]!;

@@ -22,14 +22,14 @@ export function checkShape(rules: Readonly<Record<string, Rule>>, value: unknown
   const proto: unknown = Object.getPrototypeOf(given);
   if (proto !== Object.prototype && proto !== null) {
     // An instance of a class: its options may be getters on the prototype, which only reading each name sees.
-    checkEveryName(schema, given, where, path);
+    explain(schema, given, where, path, schema.names);
     return;
   }
   // Every container and provider declaration comes through here, so the common case, a valid object, is one walk
   // of the options given (a few, not the schema's many), with no path strings and no allocation; only a failure
   // walks again with the paths, to name the option (unknown keys first, so a misspelling is named beside another
   // mistake).
-  if (!quickCheck(schema, given)) explain(schema, given, where, path);
+  if (!quickCheck(schema, given)) explain(schema, given, where, path, Object.keys(given));
   for (const key of schema.required) {
     if (given[key] === undefined) throw new InvalidOptionError(where, path + key, schema.rules[key]!.expected, undefined);
   }
@@ -57,33 +57,20 @@ function quickCheck(schema: Compiled, given: Record<string, unknown>): boolean {
   }
 }
 
-/** Throw the error for the first unknown key, else for the first bad value, each named by its dotted path. */
-function explain(schema: Compiled, given: Record<string, unknown>, where: string, path: string): void {
-  for (const key in given) {
-    if (schema.rules[key] === undefined && Object.hasOwn(given, key)) {
-      throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
-    }
-  }
-  for (const key in given) {
-    const rule = schema.rules[key];
-    const v = given[key];
-    if (rule === undefined || v === undefined) continue;
-    const option = path + key;
-    if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
-  }
-}
-
-/** The check for objects whose options may be inherited: every option the schema names is read. */
-function checkEveryName(schema: Compiled, given: Record<string, unknown>, where: string, path: string): void {
+/**
+ * Throw the error for the first unknown own key, else for the first bad value among `read` (the keys given, or for
+ * a class instance every name of the schema), each named by its dotted path.
+ */
+function explain(schema: Compiled, given: Record<string, unknown>, where: string, path: string, read: readonly string[]): void {
   for (const key of Object.keys(given)) {
     if (schema.rules[key] === undefined) {
       throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
     }
   }
-  for (const key of schema.names) {
-    const rule = schema.rules[key]!;
+  for (const key of read) {
+    const rule = schema.rules[key];
     const v = given[key];
-    if (v === undefined) continue;
+    if (rule === undefined || v === undefined) continue;
     const option = path + key;
     if (!rule.accepts(v, { where, option })) throw new InvalidOptionError(where, option, rule.expected, v);
   }
