@@ -146,7 +146,12 @@ class Primary implements ClusterServer {
     slot.state = 'starting';
     slot.stats = undefined;
     slot.failure = undefined;
-    slot.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    // Gone means out of node:cluster's table too, which happens once the worker has both exited and lost its IPC
+    // channel; the two events come in either order (a killed worker often exits first), so wait for both.
+    slot.exited = new Promise((resolve) => worker.once('exit', () => {
+      if (worker.isConnected()) worker.once('disconnect', () => resolve());
+      else resolve();
+    }));
     return new Promise((resolve, reject) => {
       worker.on('message', (message: unknown) => {
         if (!isOwn<ToPrimary>(message)) return;
