@@ -129,3 +129,19 @@ test('a client that disconnects mid-factory aborts the factory\'s signal, on a r
   socket.destroy();
   t.is(((await aborted.promise) as LoopsafeError).code, 'LOOPSAFE_ERR_DISPOSED');
 });
+
+test('the built-in AbortSignal provider is shared by every container, the signals are not: disposing one aborts only its own', async (t) => {
+  const Work = token<AbortSignal>('Work');
+  const providers = [provide(Work, { lifetime: 'transient', timeout: 0, inject: [AbortSignalToken], useFactory: (signal) => signal })];
+  const a = createContainer({ providers });
+  const b = createContainer({ providers });
+  const fromA = a.resolveSync(Work);
+  const fromB = b.resolveSync(Work);
+  t.not(fromA, fromB);
+  await a.dispose();
+  t.true(fromA.aborted);
+  t.false(fromB.aborted, "the other container's signal is untouched");
+  t.false(b.resolveSync(Work).aborted);
+  await b.dispose();
+  t.true(fromB.aborted);
+});
