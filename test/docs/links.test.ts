@@ -74,3 +74,11 @@ test('the link and anchor readers see what GitHub renders', (t) => {
     [8, '../README.md'],
   ]);
 });
+
+test('every docs/*.md page is linked from the README, so the front page maps all of the docs', async (t) => {
+  const all = await pages();
+  const readme = all.find((page) => page.path === 'README.md')!;
+  const linked = new Set(links(readme).map((link) => normalize(link.target.split('#')[0]!)));
+  const unlinked = all.filter((page) => page.path.startsWith('docs/') && !linked.has(page.path)).map((page) => page.path);
+  t.deepEqual(unlinked, [], 'add a row for each of these to the README\'s Documentation table');
+});
