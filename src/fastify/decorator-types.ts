@@ -8,7 +8,12 @@ export type AnyHandler = (...args: any[]) => unknown;
 /** What a mismatched route `inject` list is compared with, so the compiler's message shows both lists. */
 export interface HandlerInjectMismatch<Given, Expected> {
   /** The types the `inject` list resolves to, and the handler's first parameter, which should accept them. */
-  readonly 'inject does not match the handler deps parameter': { readonly inject: Given; readonly deps: Expected };
+  readonly 'inject does not match the handler deps parameter': {
+    /** What the `inject` list resolves to. */
+    readonly inject: Given;
+    /** What the handler's first parameter takes. */
+    readonly deps: Expected;
+  };
 }
 
 /**
