@@ -5,7 +5,8 @@ import { declareInjectList } from '../declare/inject-list.js';
 import type { Lifetime } from '../declare/lifetime.js';
 import { DecoratorMisplacedError } from '../errors/decorators.js';
 import { validateOptions } from '../options/validate.js';
-import { collectRoutes, metadataFor, type ParamSource } from './metadata.js';
+import { metadataFor, type ParamSource } from './metadata.js';
+import { collectRoutes } from './standard-routes.js';
 import { controllerSchema } from './options.js';
 
 /** Options of {@link Controller}. */
@@ -66,7 +67,7 @@ export function Controller<const D extends readonly Dep[] = never>(prefix = '', 
     meta.lifetime = lifetime;
     if (inject !== undefined) declareInjectList(value, inject);
     // Standard method decorators ran before this one, with no class to attach their routes to.
-    if (standard) collectRoutes(value as { prototype: object }, meta);
+    if (standard) collectRoutes(value as { prototype: object }, context as ClassDecoratorContext, meta, label);
   };
 }
 

@@ -49,27 +49,3 @@ export function metadataFor(cls: object): ControllerMetadata {
 export function readMetadata(cls: object): ControllerMetadata | undefined {
   return store.get(cls);
 }
-
-// A standard method decorator runs before its class exists and sees only the method (`context.metadata` is
-// undefined under tsc 5.9 on Node 22 and 24, which have no `Symbol.metadata`): the route waits here, keyed by the
-// method function, until @Controller finds that function on the class's prototype.
-const waiting = new WeakMap<object, Omit<RouteMetadata, 'property'>[]>();
-
-/** Keep a route declared by a standard method decorator until the class decorator collects it. */
-export function awaitController(method: object, route: Omit<RouteMetadata, 'property'>): void {
-  const routes = waiting.get(method);
-  if (routes === undefined) waiting.set(method, [route]);
-  else routes.push(route);
-}
-
-/** Move the routes that standard method decorators declared on `cls`'s own methods into its metadata. */
-export function collectRoutes(cls: { readonly prototype: object }, meta: ControllerMetadata): void {
-  const proto = cls.prototype;
-  for (const property of Reflect.ownKeys(proto)) {
-    const method = Object.getOwnPropertyDescriptor(proto, property)?.value as unknown;
-    if (typeof method !== 'function') continue;
-    const routes = waiting.get(method);
-    if (routes === undefined) continue;
-    for (const route of routes) meta.routes.push({ ...route, property });
-  }
-}

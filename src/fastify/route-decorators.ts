@@ -3,7 +3,8 @@ import { isStandardContext } from '../declare/decorator-call.js';
 import type { Dep } from '../declare/provider.js';
 import { DecoratorMisplacedError } from '../errors/decorators.js';
 import type { RouteDecorator, RouteOptions } from './decorator-types.js';
-import { awaitController, metadataFor } from './metadata.js';
+import { metadataFor } from './metadata.js';
+import { awaitController } from './standard-routes.js';
 
 function routeDecorator<D extends readonly Dep[]>(label: string, method: HTTPMethods | readonly HTTPMethods[], path: string, options: RouteOptions<D>): RouteDecorator<D> {
   const { inject, ...fastifyOptions } = options;
@@ -14,7 +15,7 @@ function routeDecorator<D extends readonly Dep[]>(label: string, method: HTTPMet
         const what = `${member?.static === true ? 'static ' : ''}${member?.private === true ? 'private ' : ''}${context.kind}`;
         throw new DecoratorMisplacedError(label, `the ${what} ${String(context.name)}`, 'Decorate a public instance method of the controller.');
       }
-      awaitController(target as object, { method, path, options: fastifyOptions, inject: inject ?? [] });
+      awaitController(target as object, context, { method, path, options: fastifyOptions, inject: inject ?? [] });
       return;
     }
     metadataFor((target as object).constructor).routes.push({ method, path, options: fastifyOptions, property: context as string | symbol, inject });

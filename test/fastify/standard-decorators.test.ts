@@ -23,6 +23,7 @@ interface Misuse {
   fieldRoute(): unknown;
   controllerOnMethod(): unknown;
   misspeltOption(): unknown;
+  wrappedAbove(): unknown;
   UnlistedController: unknown;
   NoListController: unknown;
 }
@@ -126,3 +127,22 @@ for (const compiler of ['tsc', 'tsx'] as const) {
     t.deepEqual(await (await get('/nolist/7')).json(), { deps: [], id: '7' });
   });
 }
+
+test('[tsx] a decorator written above a route decorator that replaces the method throws when the class is defined', async (t) => {
+  const misuse = (await load('tsx', 'misuse')) as Misuse; // esbuild passes a context.metadata object, which shows it
+  t.is(t.throws(misuse.wrappedAbove)?.['code' as keyof Error], 'LOOPSAFE_ERR_DECORATOR_MISPLACED');
+});
+
+test('[tsc] with Symbol.metadata defined by the app, a decorator above a route decorator that replaces the method throws too', async (t) => {
+  const misuse = (await load('tsc', 'misuse')) as Misuse;
+  const symbols = Symbol as unknown as { metadata?: symbol };
+  // tsc reads Symbol.metadata when the class is defined, which wrappedAbove() does: define it (Node 22 and 24 have
+  // none) for that call only.
+  const defined = symbols.metadata === undefined;
+  if (defined) symbols.metadata = Symbol.for('Symbol.metadata');
+  try {
+    t.is(t.throws(misuse.wrappedAbove)?.['code' as keyof Error], 'LOOPSAFE_ERR_DECORATOR_MISPLACED');
+  } finally {
+    if (defined) delete symbols.metadata;
+  }
+});
