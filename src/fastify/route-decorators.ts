@@ -2,12 +2,18 @@ import type { HTTPMethods } from 'fastify';
 import { isStandardContext } from '../declare/decorator-call.js';
 import type { Dep } from '../declare/provider.js';
 import { DecoratorMisplacedError } from '../errors/decorators.js';
+import { anything, list } from '../options/rules.js';
+import { validateOptions } from '../options/validate.js';
 import type { RouteDecorator, RouteOptions } from './decorator-types.js';
 import { metadataFor } from './metadata.js';
 import { awaitController } from './standard-routes.js';
 
+const injectSchema = { inject: list(anything(), 'an array of keys (tokens, classes, optional(key), lazy(key))') };
+
 function routeDecorator<D extends readonly Dep[]>(label: string, method: HTTPMethods | readonly HTTPMethods[], path: string, options: RouteOptions<D>): RouteDecorator<D> {
   const { inject, ...fastifyOptions } = options;
+  // Only `inject` is loopsafe's: fastify checks its own route options when the route is added.
+  validateOptions(injectSchema, { inject }, label);
   function decorate(target: unknown, context: unknown): void {
     if (isStandardContext(context)) {
       if (context.kind !== 'method' || context.static || context.private) {

@@ -24,6 +24,7 @@ interface Misuse {
   controllerOnMethod(): unknown;
   misspeltOption(): unknown;
   wrappedAbove(): unknown;
+  injectNotAList(): unknown;
   UnlistedController: unknown;
   NoListController: unknown;
 }
@@ -111,6 +112,7 @@ for (const compiler of ['tsc', 'tsx'] as const) {
       t.is(t.throws(define, undefined, define.name)?.['code' as keyof Error], 'LOOPSAFE_ERR_DECORATOR_MISPLACED', define.name);
     }
     t.is(t.throws(misuse.misspeltOption)?.['code' as keyof Error], 'LOOPSAFE_ERR_OPTION_INVALID');
+    t.is(t.throws(misuse.injectNotAList)?.['code' as keyof Error], 'LOOPSAFE_ERR_OPTION_INVALID');
   });
 
   test(`[${compiler}] a controller constructor that takes parameters and has no inject list is refused at boot: standard decorators emit no types`, async (t) => {
