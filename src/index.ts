@@ -15,7 +15,7 @@ export {
   type SuppliedProvider, type SelfProvider, type AnyProviderDef, type ConstructedOptions, type Optional, type Dep, type DepType, type DepTypes, type InjectedArgs, type CheckedInject, type InjectMismatch, type ClassOf, type CtorParams,
 } from './declare/provider.js';
 export { Injectable, type InjectableOptions } from './declare/injectable.js';
-export type { InjectingClassDecorator, ConstructorCheck, AnyConstructor } from './declare/decorator-types.js';
+export type { InjectingClassDecorator, ConstructorCheck, StandardConstructorCheck, InjectListRequired, AnyConstructor } from './declare/decorator-types.js';
 export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './declare/lifetime.js';
 export type { Scope } from './scopes/scope.js';
