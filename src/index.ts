@@ -14,7 +14,8 @@ export {
   provide, optional, lazy, type Lazy, type Registration, type ProviderDef, type FactoryProvider, type ClassProvider, type ValueProvider,
   type SuppliedProvider, type SelfProvider, type AnyProviderDef, type ConstructedOptions, type Optional, type Dep, type DepType, type DepTypes, type InjectedArgs, type CheckedInject, type InjectMismatch, type ClassOf, type CtorParams,
 } from './declare/provider.js';
-export { Injectable } from './declare/injectable.js';
+export { Injectable, type InjectableOptions } from './declare/injectable.js';
+export type { InjectingClassDecorator, ConstructorCheck, StandardConstructorCheck, InjectListRequired, AnyConstructor } from './declare/decorator-types.js';
 export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './declare/lifetime.js';
 export type { Scope } from './scopes/scope.js';
@@ -26,6 +27,7 @@ export {
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';
 export { UnsupportedDecoratorError, InversifyNotLoadedError } from './errors/inversify.js';
+export { DecoratorMisplacedError } from './errors/decorators.js';
 export { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions, type AllowRule, type ThreadMonitorStats, type MonitorMode } from './threads/monitor.js';
 export { countThreads } from './threads/count.js';
 export { threadChannels } from './threads/channels.js';

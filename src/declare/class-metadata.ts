@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { InversifyNotLoadedError } from '../errors/inversify.js';
 import { plainClassInfo, type ClassInfo } from './class-info.js';
 import { readDesignTypes } from './design-types.js';
+import { declaredInjectList } from './inject-list.js';
 import type { AnyClass } from './provider.js';
 
 /** Reads one library's decorators; registered by that library's loopsafe entry point. */
@@ -24,8 +25,13 @@ export function registerClassMetadataReader(reader: ClassMetadataReader): void {
   if (!readers.includes(reader)) readers.push(reader);
 }
 
-/** Read a class's dependencies (no inject list was given). */
+/**
+ * Read a class's dependencies (`provide()` gave no inject list): the list its own decorator declared
+ * (`@Injectable({ inject })`, the only way with standard decorators), else a reader's, else the parameter types.
+ */
 export function readClassInfo(cls: AnyClass, name: string): ClassInfo {
+  const declared = declaredInjectList(cls);
+  if (declared !== undefined) return { ...readMemberInfo(cls, name), ctor: declared };
   return readerOf(cls, name)?.read(cls, name, true) ?? readDesignTypes(cls, name);
 }
 

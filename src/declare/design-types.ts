@@ -18,11 +18,11 @@ export function readDesignTypes(cls: AnyClass, name: string): ClassInfo {
   const types = (Reflect.getOwnMetadata('design:paramtypes', cls) as unknown[] | undefined)?.slice(0, required);
   const bad = types === undefined ? -1 : types.findIndex((type) => notInjectable.has(type) || typeof type !== 'function');
   if (types === undefined || bad !== -1 || types.length < required) {
-    const which = types === undefined ? 'no parameter types (it has no decorator, or emitDecoratorMetadata is off)' : bad === -1 ? 'fewer parameter types than parameters' : `parameter ${bad} typed as something that is not a class`;
+    const which = types === undefined ? 'no parameter types (it has no decorator, emitDecoratorMetadata is off, or it uses standard decorators, which emit none)' : bad === -1 ? 'fewer parameter types than parameters' : `parameter ${bad} typed as something that is not a class`;
     throw new InvalidProviderError(
       [name],
       `${name} has constructor parameters loopsafe cannot see: ${which}`,
-      "Pass { inject: [...] } when registering it. Class-typed parameters are read from decorator metadata (a decorated class with emitDecoratorMetadata on); inversify's @inject(token) needs `import 'loopsafe/inversify'`.",
+      "Pass { inject: [...] } when registering it, or declare it on the class with @Injectable({ inject: [...] }) (the way with standard decorators). Class-typed parameters are read from decorator metadata (a decorated class with emitDecoratorMetadata on); inversify's @inject(token) needs `import 'loopsafe/inversify'`.",
     );
   }
   return plainClassInfo(types as Dep[]);

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import type { FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify';
 import type { Container } from '../container/container.js';
+import { declaredInjectList } from '../declare/inject-list.js';
 import type { Dep } from '../declare/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
 import { RouteDeclarationError } from '../errors/fastify.js';
@@ -84,6 +85,7 @@ function compileController(container: Container, cls: Class<unknown>, problems: 
 const notInjectable = new Set<unknown>([Object, Function, String, Number, Boolean, Array, Promise, Symbol, undefined]);
 
 function constructorDeps(cls: Class<unknown>, meta: ControllerMetadata, name: string, problems: LoopsafeError[]): Dep[] | undefined {
+  if (declaredInjectList(cls) !== undefined) return undefined; // @Controller(prefix, { inject }): the planner reads it
   const types = (Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined) ?? [];
   const arity = Math.max(cls.length, types.length, ...[...meta.ctor.keys()].map((i) => i + 1));
   if (arity === 0) return [];
@@ -110,6 +112,13 @@ function compileMethod(
     return undefined;
   }
   const byIndex = meta.params.get(routeMeta.property) ?? new Map<number, ParamSource[]>();
+  if (routeMeta.inject !== undefined) {
+    if (byIndex.size === 0) return { deps: [...routeMeta.inject], invoke: withDeps(method as (...a: unknown[]) => unknown) };
+    problems.push(new RouteDeclarationError(
+      where, 'The route has an inject list and parameter decorators', 'A handler with inject receives (deps, request, reply): drop the parameter decorators, or the inject list.',
+    ));
+    return undefined;
+  }
   const arity = Math.max(method.length, ...[...byIndex.keys()].map((i) => i + 1));
   const deps: Dep[] = [];
   const args: Extract[] = [];
@@ -133,6 +142,11 @@ function compileMethod(
     return fn.apply(resolved[0], values);
   };
   return { deps, invoke };
+}
+
+/** The invoker of a handler taking `(deps, request, reply)`, as a function route's does; slot 0 holds the controller. */
+function withDeps(fn: (...a: unknown[]) => unknown): Invoke {
+  return (resolved, request, reply) => fn.call(resolved[0], resolved.slice(1), request, reply);
 }
 
 /** The extractor of one parameter; an injected one takes the next slot of the route's dependency list. */

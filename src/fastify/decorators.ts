@@ -1,24 +1,48 @@
-import type { HTTPMethods, RouteShorthandOptions } from 'fastify';
 import type { Dep } from '../declare/provider.js';
-import { validateOptions } from '../options/validate.js';
+import { isStandardContext } from '../declare/decorator-call.js';
+import type { InjectingClassDecorator } from '../declare/decorator-types.js';
+import { declareInjectList } from '../declare/inject-list.js';
 import type { Lifetime } from '../declare/lifetime.js';
+import { DecoratorMisplacedError } from '../errors/decorators.js';
+import { validateOptions } from '../options/validate.js';
 import { metadataFor, type ParamSource } from './metadata.js';
+import { collectRoutes } from './standard-routes.js';
 import { controllerSchema } from './options.js';
 
 /** Options of {@link Controller}. */
-export interface ControllerOptions {
+export interface ControllerOptions<D extends readonly Dep[] = readonly Dep[]> {
   /**
    * How long the controller instance lives. A singleton controller is built once; it must not depend on
    * request-scoped providers (the boot fails with `LOOPSAFE_ERR_CAPTIVE_DEPENDENCY`): inject those into the
-   * handler method with `@Inject()` instead, or make the controller `'request'`.
+   * handler instead (its `inject` list, or `@Inject()` on a parameter), or make the controller `'request'`.
    * @default 'singleton'
    */
   lifetime?: Lifetime;
+  /**
+   * The constructor's dependencies, in order, checked at compile time against its parameters. Needed with
+   * standard decorators for a constructor that takes anything; with legacy ones, `@Inject()` on the parameters
+   * (or their class types) does the same.
+   * @default the parameter types TypeScript emits with emitDecoratorMetadata
+   */
+  inject?: D;
 }
 
 /**
- * Mark a class as a controller whose decorated methods are routes under `prefix`. The controller is a provider:
- * its constructor parameters are resolved like any other (`@Inject(token)`, or class types).
+ * Mark a class as a controller whose decorated methods are routes under `prefix`. The controller is a provider.
+ * It works with both decorator proposals. With TC39 standard decorators (TypeScript 5's default, esbuild, tsx),
+ * the constructor's and each handler's dependencies are `inject` lists, type-checked, and a handler receives
+ * `(deps, request, reply)` as a function route's does:
+ *
+ * ```ts
+ * @Controller('/users', { inject: [UserRepo] })
+ * class UsersController {
+ *   constructor(private readonly repo: UserRepo) {}
+ *   @Get('/:id', { inject: [RequestLogger] })
+ *   get([log]: [Logger], request: FastifyRequest<{ Params: { id: string } }>) { ... }
+ * }
+ * ```
+ *
+ * With `experimentalDecorators`, parameter decorators describe the parameters instead:
  *
  * ```ts
  * @Controller('/users')
@@ -29,84 +53,22 @@ export interface ControllerOptions {
  * }
  * ```
  */
-export function Controller(prefix = '', options: ControllerOptions = {}): ClassDecorator {
-  validateOptions(controllerSchema, options, `@Controller(${JSON.stringify(prefix)})`);
-  return (target) => {
-    const meta = metadataFor(target);
+export function Controller<const D extends readonly Dep[] = never>(prefix = '', options: ControllerOptions<D> = {}): InjectingClassDecorator<D> {
+  const label = `@Controller(${JSON.stringify(prefix)})`;
+  validateOptions(controllerSchema, options, label);
+  const { lifetime, inject } = options;
+  return (value: object, context?: unknown) => {
+    const standard = isStandardContext(context);
+    if (standard && context.kind !== 'class') {
+      throw new DecoratorMisplacedError(label, `the ${context.kind} ${String(context.name)}`, 'Decorate the controller class itself.');
+    }
+    const meta = metadataFor(value);
     meta.prefix = prefix;
-    meta.lifetime = options.lifetime;
+    meta.lifetime = lifetime;
+    if (inject !== undefined) declareInjectList(value, inject);
+    // Standard method decorators ran before this one, with no class to attach their routes to.
+    if (standard) collectRoutes(value as { prototype: object }, context as ClassDecoratorContext, meta, label);
   };
-}
-
-/**
- * Route a controller method: any HTTP method (or several), a path under the controller's prefix, fastify's route options.
- *
- * ```ts
- * @Route(['GET', 'HEAD'], '/:id/avatar')
- * avatar(@Params('id') id: string, @Reply() reply: FastifyReply) { ... }
- * ```
- */
-export function Route(method: HTTPMethods | readonly HTTPMethods[], path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return (target, property) => {
-    metadataFor(target.constructor).routes.push({ method, path, options, property });
-  };
-}
-
-/**
- * A `GET` route. `options` are fastify's route options: `schema`, `config`, hooks such as `preHandler`, ...
- *
- * ```ts
- * @Controller('/users')
- * class UsersController {
- *   @Get('/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } })
- *   get(@Params('id') id: number, @Inject(UserRepo) repo: UserRepo) {
- *     return repo.find(id); // GET /users/42; the return value is the response body
- *   }
- * }
- * ```
- */
-export function Get(path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return Route('GET', path, options);
-}
-
-/**
- * A `POST` route; see {@link Get}.
- *
- * ```ts
- * @Post('', { schema: { body: NewUser } })
- * async create(@Body() body: NewUser, @Inject(UnitOfWork) work: UnitOfWork, @Reply() reply: FastifyReply) {
- *   reply.code(201);
- *   return work.users.insert(body);
- * }
- * ```
- */
-export function Post(path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return Route('POST', path, options);
-}
-
-/** A `PUT` route; see {@link Get}. */
-export function Put(path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return Route('PUT', path, options);
-}
-
-/** A `PATCH` route; see {@link Get}. */
-export function Patch(path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return Route('PATCH', path, options);
-}
-
-/**
- * A `DELETE` route; see {@link Get}.
- *
- * ```ts
- * @Delete('/:id')
- * async remove(@Params('id') id: number, @Reply() reply: FastifyReply) {
- *   await this.repo.delete(id);
- *   reply.code(204);
- * }
- * ```
- */
-export function Delete(path = '', options: RouteShorthandOptions = {}): MethodDecorator {
-  return Route('DELETE', path, options);
 }
 
 function param(source: ParamSource): ParameterDecorator {

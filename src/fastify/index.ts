@@ -12,9 +12,9 @@ export { createApp, type AppOptions, type AppModule } from './app.js';
 export { checkApp } from './check.js';
 export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';
 export { route, type RouteDeclaration } from './route.js';
-export {
-  Controller, Route, Get, Post, Put, Patch, Delete, Inject, Params, Query, Headers, Body, Req, Reply, type ControllerOptions,
-} from './decorators.js';
+export { Controller, Inject, Params, Query, Headers, Body, Req, Reply, type ControllerOptions } from './decorators.js';
+export { Route, Get, Post, Put, Patch, Delete } from './route-decorators.js';
+export type { RouteDecorator, RouteOptions, HandlerCheck, HandlerInjectMismatch, AnyHandler } from './decorator-types.js';
 export { FastifyRequestToken, FastifyReplyToken } from './tokens.js';
 export type { ShutdownOptions, DrainOptions, ShutdownSignal } from './shutdown.js';
 export { RouteDeclarationError, ShutdownForcedError, RequestScopeUnavailableError, ReservedTokenError, type OpenConnection } from '../errors/fastify.js';

@@ -14,6 +14,12 @@ export interface RouteMetadata {
   readonly path: string;
   readonly options: RouteShorthandOptions;
   readonly property: string | symbol;
+  /**
+   * The handler's dependencies when it takes `(deps, request, reply)`, as a function route's handler does: always
+   * with standard decorators (an empty list when none was given), and with legacy ones when `inject` was given.
+   * `undefined`: the handler's parameters are described by parameter decorators (`@Inject()`, `@Params()`, ...).
+   */
+  readonly inject: readonly Dep[] | undefined;
 }
 
 /** Everything the decorators recorded about one controller class. */

@@ -1,6 +1,6 @@
 import type { RegisterOptions } from 'fastify';
 import { containerSchema } from '../container/options.js';
-import { anyObject, duration, either, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
+import { anyObject, anything, duration, either, func, list, oneOf, required, satisfies, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
 import { lifetimes } from '../declare/lifetime.js';
 import { monitorSchema } from '../threads/options.js';
@@ -62,4 +62,5 @@ export const appSchema = {
 /** `@Controller(prefix, options)`'s options, checked when the class is decorated. */
 export const controllerSchema = {
   lifetime: oneOf(lifetimes),
+  inject: list(anything(), 'an array of keys (tokens, classes, optional(key), lazy(key))'),
 } satisfies Schema<ControllerOptions>;
