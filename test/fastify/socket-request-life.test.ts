@@ -49,10 +49,12 @@
  *   conformance/fastapi.test.ts (cleanup after response, on throw, reverse order, open while serialized,
  *     onSend sees dependencies open, broken cleanup logged) ......................... here, "order", "serialized"; socket-hooks
  *   conformance/fastify-awilix.test.ts (response disposes request scope not singletons; OPTIONS answered from
- *     onRequest before the scope exists) ............................................ here, "disposed once", "replied in a hook"
- *   conformance/nestjs.test.ts (request-scoped controllers per request; lazy pairs) .. here, "controllers", "lazy"
- *   testing/app.test.ts, testing/fastify.test.ts, threads/fastify.test.ts, observe/metrics.test.ts: the test
- *     harness, thread attribution and metrics; their request life is the one covered here.
+ *     onRequest before the scope exists) ............................................ here, "disposed once", "answered from onRequest"
+ *   conformance/fastapi.test.ts (built once per request, through a sub-dependency, transient twin) here, "one instance per request"
+ *   conformance/nestjs.test.ts (request-scoped controllers per request; lazy pairs) .. here, "controllers", "reach each other"
+ *   threads/fastify.test.ts (throw-mode 500 body, warn text, route attribution) ..... socket-threads.test.ts
+ *   testing/app.test.ts, testing/fastify.test.ts, observe/metrics.test.ts: the test harness (whose point is
+ *     inject()) and metrics counters; their request life is the one covered here.
  */
 import test from 'ava';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -701,3 +703,86 @@ test('plugin: prefixes: routes registered with { prefix }, inside an encapsulate
   t.deepEqual(json(await call(flatOrigin, '/v2/t')), { path: '/v2/t' });
   t.is((await call(flatOrigin, '/t')).status, 404);
 });
+
+for (const kind of kinds) {
+  test(`${kind}: answered from onRequest before anything touched request.di: nothing is built, nothing logged as an error, the close disposes nothing`, async (t) => {
+    const lines: string[] = [];
+    const log = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    let builtHere = 0;
+    let disposedHere = 0;
+    const Repo = token<object>('Repo');
+    const app = await isolated(kind, {
+      providers: [provide(Repo, { lifetime: 'request', useFactory: () => (builtHere++, {}), dispose: () => void disposedHere++ })],
+      routes: [route({
+        method: ['POST', 'OPTIONS'],
+        url: '/',
+        onRequest: async (_request, reply) => reply.send('OK'),
+        inject: [Repo],
+        handler: () => 'unreachable',
+      })],
+      log,
+    });
+    let closed = false;
+    t.teardown(() => (closed ? undefined : app.close()));
+    const origin = await originOf(app);
+    for (const method of ['OPTIONS', 'POST'] as const) {
+      const answer = await call(origin, '/', { method });
+      t.is(answer.status, 200, method);
+      t.is(answer.body, 'OK', method);
+    }
+    await app.close();
+    closed = true;
+    t.is(builtHere, 0);
+    t.is(disposedHere, 0);
+    t.deepEqual(lines, [], 'no error was logged');
+  });
+
+  test(`${kind}: one instance per request: a dependency needed directly and through another is built once, a transient twin per use, concurrent requests never share`, async (t) => {
+    let counter = 0;
+    const Counter = token<number>('dep_counter');
+    const Fresh = token<number>('dep_counter (use_cache=False)');
+    const Super = token<number>('super_dep');
+    const app = await isolated(kind, {
+      providers: [
+        provide(Counter, { lifetime: 'request', useFactory: async () => (await tick(), ++counter) }),
+        provide(Fresh, { lifetime: 'transient', useFactory: async () => ++counter }),
+        provide(Super, { lifetime: 'request', inject: [Counter], useFactory: (count) => count }),
+      ],
+      routes: [
+        route({ method: 'GET', url: '/cached', inject: [Super, Counter], handler: ([sub, direct]) => ({ same: sub === direct, n: direct }) }),
+        route({ method: 'GET', url: '/fresh', inject: [Super, Fresh], handler: ([sub, fresh]) => ({ differs: sub !== fresh }) }),
+      ],
+    });
+    t.teardown(() => app.close());
+    const origin = await originOf(app);
+    const cached = (await Promise.all(Array.from({ length: 10 }, () => call(origin, '/cached')))).map((a) => json<{ same: boolean; n: number }>(a));
+    t.true(cached.every((body) => body.same));
+    t.is(new Set(cached.map((body) => body.n)).size, 10, 'each request built its own');
+    t.is(counter, 10);
+    t.deepEqual(json(await call(origin, '/fresh')), { differs: true });
+    t.is(counter, 12, 'the request-scoped one once, the transient once more');
+  });
+
+  test(`${kind}: request-scoped providers that reach each other through lazy() share one instance per request`, async (t) => {
+    let made = 0;
+    interface Hello { users: () => Promise<Users>; n: number }
+    interface Users { hello: Hello; n: number }
+    const HelloService = token<Hello>('HelloService');
+    const UsersService = token<Users>('UsersService');
+    const app = await isolated(kind, {
+      providers: [
+        provide(HelloService, { lifetime: 'request', inject: [lazy(UsersService)], useFactory: (users) => ({ users, n: ++made }) }),
+        provide(UsersService, { lifetime: 'request', inject: [HelloService], useFactory: (hello) => ({ hello, n: ++made }) }),
+      ],
+      routes: [route({ method: 'GET', url: '/hello', inject: [HelloService], handler: async ([hello]) => {
+        const users = await hello.users();
+        return { same: users.hello === hello, again: (await hello.users()) === users };
+      } })],
+    });
+    t.teardown(() => app.close());
+    const origin = await originOf(app);
+    const bodies = await Promise.all(Array.from({ length: 3 }, () => call(origin, '/hello')));
+    t.deepEqual(bodies.map((a) => json(a)), Array.from({ length: 3 }, () => ({ same: true, again: true })));
+    t.is(made, 6, 'two services per request, three requests');
+  });
+}
