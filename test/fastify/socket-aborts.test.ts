@@ -350,3 +350,18 @@ for (const kind of kinds) {
     t.deepEqual(journal.of(tag), ['build Unit', 'onRequest Unit open', 'client gone', 'dispose Unit']);
   });
 }
+
+for (const kind of kinds) {
+  test(`${kind}: two requests pipelined on one raw socket each get their own scope, disposed once each, and both are answered in order`, async (t) => {
+    const [first, second] = [newTag(), newTag()];
+    const request = (tag: string): string => `GET /hijack HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tag: ${tag}\r\n\r\n`;
+    const client = await rawClient(served.get(kind)!.port, request(first) + request(second));
+    t.teardown(() => client.socket.destroy());
+    await journal.until(`${first} dispose Unit`);
+    await journal.until(`${second} dispose Unit`);
+    await settle();
+    for (const tag of [first, second]) t.deepEqual(journal.of(tag), ['build Unit', 'hijacked end Unit open', 'dispose Unit'], tag);
+    t.is(client.received().match(/HTTP\/1\.1 200/g)?.length, 2);
+    t.is(client.received().match(/first Unit open;/g)?.length, 2);
+  });
+}

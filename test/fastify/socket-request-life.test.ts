@@ -676,6 +676,23 @@ test('plugin: setErrorHandler: the user\'s handler gets the whole error and answ
   t.is(seen.length, 2);
 });
 
+test('plugin: 404: a not-found handler of the user\'s own resolves from request.di; that scope is disposed once after the 404', async (t) => {
+  const app = fastify();
+  t.teardown(() => app.close());
+  await app.register(loopsafePlugin, { container: createContainer({ providers }), shutdown: false });
+  app.setNotFoundHandler(async (request, reply) => {
+    saw('notFound', await request.di.resolve(UnitToken));
+    return reply.code(404).send({ missing: request.url });
+  });
+  const tag = newTag();
+  const answer = await call(await originOf(app), '/nowhere', tagged(tag));
+  t.is(answer.status, 404);
+  t.deepEqual(json(answer), { missing: '/nowhere' });
+  await journal.until(`${tag} dispose Unit`);
+  await settle();
+  t.deepEqual(journal.of(tag), ['build Unit', 'notFound same', 'dispose Unit']);
+});
+
 test('plugin: prefixes: routes registered with { prefix }, inside an encapsulated prefix, and both nested, are served there', async (t) => {
   const Path = token<string>('Path');
   const pathProviders = [provide(Path, { lifetime: 'request', inject: [FastifyRequestToken], useFactory: (request) => request.url })];
