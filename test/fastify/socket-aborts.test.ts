@@ -73,7 +73,10 @@ const providers = [
       journal.add(`${tag} factory started`);
       await gate(tag).promise;
       // A factory that honours its signal stops; one that does not finishes, and its instance must still be disposed.
-      if (request.headers['x-honour'] === '1') abort.throwIfAborted();
+      if (request.headers['x-honour'] === '1' && abort.aborted) {
+        journal.add(`${tag} factory stops`);
+        throw abort.reason;
+      }
       journal.add(`${tag} factory built`);
       return { tag, open: true };
     },
@@ -109,8 +112,8 @@ const routes = [
     method: 'GET',
     url: '/pending',
     onRequest: async (request, reply) => watchClient(request, reply.raw),
-    inject: [Pending],
-    handler: ([pending]) => (journal.add(`${pending.tag} handler ran with Pending ${state(pending)}`), 'built'),
+    inject: [Unit, Pending],
+    handler: ([unit, pending]) => (journal.add(`${pending.tag} handler ran with Unit ${state(unit)}, Pending ${state(pending)}`), 'built'),
   }),
   route({
     method: 'GET',
@@ -239,9 +242,10 @@ for (const kind of kinds) {
     t.not(await leavers.undici(kind, '/pending', { 'x-tag': tag, 'x-honour': '1' }, `${tag} factory started`), 'answered');
     await journal.until(`${tag} factory aborted LOOPSAFE_ERR_DISPOSED`);
     gate(tag).resolve();
+    await journal.until(`${tag} factory stops`);
+    await journal.until(`${tag} dispose Unit`);
     await settle();
-    await settle();
-    t.deepEqual(journal.of(tag), ['factory started', 'client gone', 'factory aborted LOOPSAFE_ERR_DISPOSED']);
+    t.deepEqual(journal.of(tag), ['build Unit', 'factory started', 'client gone', 'factory aborted LOOPSAFE_ERR_DISPOSED', 'factory stops', 'dispose Unit']);
   });
 
   test(`${kind}: a factory that ignores its aborted signal and finishes after the client left: the handler runs on with it, then it is disposed exactly once`, async (t) => {
@@ -249,10 +253,11 @@ for (const kind of kinds) {
     t.not(await leavers['node:http'](kind, '/pending', { 'x-tag': tag }, `${tag} factory started`), 'answered');
     await journal.until(`${tag} factory aborted LOOPSAFE_ERR_DISPOSED`);
     gate(tag).resolve();
-    await journal.until(`${tag} dispose Pending`);
+    await journal.until(`${tag} dispose Unit`);
     await settle();
     t.deepEqual(journal.of(tag), [
-      'factory started', 'client gone', 'factory aborted LOOPSAFE_ERR_DISPOSED', 'factory built', 'handler ran with Pending open', 'dispose Pending',
+      'build Unit', 'factory started', 'client gone', 'factory aborted LOOPSAFE_ERR_DISPOSED', 'factory built',
+      'handler ran with Unit open, Pending open', 'dispose Pending', 'dispose Unit',
     ]);
   });
 
