@@ -54,8 +54,9 @@
  *   conformance/fastapi.test.ts (built once per request, through a sub-dependency, transient twin) here, "one instance per request"
  *   conformance/nestjs.test.ts (request-scoped controllers per request; lazy pairs) .. here, "controllers", "reach each other"
  *   threads/fastify.test.ts (throw-mode 500 body, warn text, route attribution) ..... socket-threads.test.ts
- *   testing/app.test.ts, testing/fastify.test.ts, observe/metrics.test.ts: the test harness (whose point is
- *     inject()) and metrics counters; their request life is the one covered here.
+ *   observe/metrics.test.ts (factory runs, open scopes, disposal failures from a real app) socket-metrics.test.ts
+ *   testing/app.test.ts, testing/fastify.test.ts: the test harness, whose point is inject(); the request life
+ *     its apps go through is the one covered here.
  */
 import test from 'ava';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
