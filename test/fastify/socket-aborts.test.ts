@@ -127,6 +127,15 @@ const routes = [
       const stream = new Readable({
         read() {
           if (sent === 3) return void this.push(null);
+          if (sent === 1 && request.headers['x-break'] === '1') {
+            // The source fails once the client has the first chunk: fastify destroys the response mid-body.
+            sent++;
+            void gate(tag).promise.then(() => {
+              journal.add(`${tag} stream breaks`);
+              this.destroy(new Error('the source broke'));
+            });
+            return;
+          }
           if (sent === 1 && hold) {
             // Hold the second chunk until the test opens the gate (after the client left).
             sent++;
@@ -290,6 +299,26 @@ for (const kind of kinds) {
     const log = journal.of(tag);
     t.deepEqual(log.filter((e) => e.startsWith('dispose')), ['dispose Unit']);
     t.false(log.includes('stream ended'), log.join(', '));
+  });
+
+  test(`${kind}: a streamed response whose source fails midway: the client gets a truncated body, the scope is disposed exactly once`, async (t) => {
+    const tag = newTag();
+    const response = await undiciRequest(`${served.get(kind)!.origin}/stream`, { headers: { 'x-tag': tag, 'x-break': '1' } });
+    t.is(response.statusCode, 200, 'the status went out with the first chunk');
+    const rest = new Promise<string>((resolve) => {
+      let text = '';
+      response.body.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        gate(tag).resolve(); // the first chunk arrived: let the source fail
+      });
+      response.body.once('end', () => resolve(`complete: ${text}`));
+      response.body.once('error', () => resolve(`cut after: ${text}`));
+    });
+    t.is(await rest, 'cut after: one;');
+    await journal.until(`${tag} dispose Unit`);
+    await settle();
+    const log = journal.of(tag);
+    t.deepEqual(log.filter((e) => e.startsWith('chunk') || e.startsWith('dispose') || e.startsWith('stream breaks')), ['chunk 1 Unit open', 'stream breaks', 'dispose Unit']);
   });
 
   test(`${kind}: a hijacked reply writes with its instance open to the end; the scope is disposed once, after the raw response ended`, async (t) => {
