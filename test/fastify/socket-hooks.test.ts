@@ -1,7 +1,7 @@
 /**
  * Hooks that resolve from `request.di`, over a real socket (issue 21, point 5): sync and async onRequest,
  * preValidation, preHandler, onSend, onResponse and onError hooks, declared on a route, added to the app before and
- * after the plugin, in a child plugin, and around a plugin registered inside a child plugin. Each one must see the
+ * after the plugin, in a child plugin, and in a child plugin that registers the plugin itself. Each one must see the
  * request's own instance, still open, and the scope must be disposed exactly once, after the last hook.
  * An onResponse hook that resolves from request.di after an async onResponse hook (its own async form included)
  * fails on main: those twins are in socket-known-bugs.test.ts, so onResponse hooks here are sync only.
