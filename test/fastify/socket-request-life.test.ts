@@ -466,6 +466,22 @@ for (const kind of kinds) {
     t.deepEqual(journal.of(good), ['build Unit', 'onRequest same', 'handler same', 'dispose Unit']);
   });
 
+  for (const [what, contentType, body, status] of [
+    ['malformed JSON', 'application/json', '{"name":', 400],
+    ['an unsupported content type', 'application/x-absurd', 'name=ada', 415],
+  ] as const) {
+    test(`${kind}: a body fastify cannot parse (${what}) answers ${status} with fastify's code; the scope a hook opened is disposed once`, async (t) => {
+      const tag = newTag();
+      const answer = await call(originOfKind(kind), '/validated', { method: 'POST', ...tagged(tag, { 'content-type': contentType }), body });
+      t.is(answer.status, status);
+      t.regex(String(json(answer)['code']), /^FST_ERR_CTP_/);
+      t.notRegex(answer.body, internals);
+      await journal.until(`${tag} dispose Unit`);
+      await settle();
+      t.deepEqual(journal.of(tag), ['build Unit', 'onRequest same', 'dispose Unit']);
+    });
+  }
+
   for (const [hook, status] of [['onRequest', 403], ['preHandler', 401]] as const) {
     test(`${kind}: replied in a hook: ${hook} answers ${status} itself; the handler never runs and the scope is disposed once`, async (t) => {
       const tag = newTag();
