@@ -80,6 +80,10 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     },
   });
   app.addHook('onRequest', linkReply);
+  // Every route registered from here on, in any child context, ends its onResponse hooks with the scope's end.
+  app.addHook('onRoute', function loopsafeScopeLast(route) {
+    scopes.endLast(route);
+  });
   hideErrorDetails(app);
   const inside = internalsOf(container, 'loopsafePlugin');
   // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
@@ -103,6 +107,9 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   app.addHook('onClose', async function disposeContainer() {
     // The connections are closed (or the drain was forced); scopes still disposing (or held by a handler an abort
     // left running) finish before any singleton they may use is disposed.
+    await settled(scopes.whenIdle());
+    // Forced or timed out: a hook or handler that never settled does not keep its scope past the close.
+    scopes.releaseAll();
     await settled(scopes.whenIdle());
     try {
       await container.dispose();

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Container } from '../container/container.js';
 import { internalsOf, type ContainerInternals } from '../container/seam.js';
 import { slotOf } from '../resolution/slots.js';
@@ -7,31 +7,48 @@ import type { RequestScope } from '../scopes/scope.js';
 import { DisposedError } from '../errors/container.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
-/** One request's claim on its scope: disposed once the response is closed and no compiled handler still runs. */
+/**
+ * One request's claim on its scope: disposed once the response is over (its last onResponse hook settled, or the
+ * client went away) and no compiled handler still runs in it.
+ */
 export class Lease {
+  /** The response is over: the route's onResponse hooks have all run, or the client closed the connection. */
   closed = false;
+  /** The response emitted 'finish', so fastify runs the route's onResponse hooks (a client abort emits none). */
+  finished = false;
   held = 0;
   done = false;
+  // The app's live leases, a list threaded through them, so app.close() can end the ones a hook never let go.
+  prev: Lease | undefined = undefined;
+  next: Lease | undefined = undefined;
   constructor(readonly scope: RequestScope, readonly request: FastifyRequest) {}
 }
 
 /** Where a request keeps its lease; `null` until something touches `request.di`. */
 export const kLease = Symbol('loopsafe.lease');
+/** Set on the config of every route whose onResponse hooks end with {@link RequestScopes.endHook}. */
+const kEndsScope = Symbol('loopsafe.endsScope');
 const kResponseLease = Symbol('loopsafe.responseLease');
 
 type Leased = FastifyRequest & { [kLease]: Lease | null };
 type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease };
+type EndHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 
 /**
- * The request scopes of one app: created on first use, disposed exactly once when the response closes
- * (sent, aborted or failed), counted so shutdown can wait for the last one before closing the container.
+ * The request scopes of one app: created on first use, disposed exactly once after the last hook of the request
+ * (or, when the client aborts, after the handler), counted so shutdown can wait for the last one before closing
+ * the container.
  */
 export class RequestScopes {
   readonly #container: ContainerInternals;
   readonly #requestSlot: number;
   readonly #replySlot: number;
   readonly #onResponseClose: (this: LeasedResponse) => void;
+  readonly #onResponseFinish: (this: LeasedResponse) => void;
+  /** The onResponse hook every route gets last: the request's hooks are all done, its scope can go. */
+  readonly endHook: EndHook;
   #live = 0;
+  #first: Lease | undefined;
   #idle: (() => void) | undefined;
 
   constructor(container: Container) {
@@ -43,17 +60,40 @@ export class RequestScopes {
     // One listener for every response; `this` is the response, so no closure is made per request.
     this.#onResponseClose = function onResponseClose(this: LeasedResponse): void {
       const lease = this[kResponseLease];
-      if (lease === undefined) return;
-      lease.closed = true;
-      if (lease.held === 0) scopes.release(lease);
-      // The client went away mid-handler: factories still building for this request are told to stop.
-      else if (!this.writableFinished) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
+      if (lease === undefined || lease.closed) return;
+      // Fastify runs onResponse on 'finish' and 'close' follows a tick later, while an async onResponse hook may
+      // still be running: on a route that ends with endHook, that hook ends the scope, not the socket.
+      // (Our own 'finish' flag, not writableFinished: light-my-request's socket never drains, so under inject()
+      // writableFinished stays false.)
+      if (!lease.finished) scopes.#responseOver(lease, true);
+      else if (!endsWithHook(lease.request)) scopes.#responseOver(lease, false);
+    };
+    this.#onResponseFinish = function onResponseFinish(this: LeasedResponse): void {
+      const lease = this[kResponseLease];
+      if (lease !== undefined) lease.finished = true;
+    };
+    this.endHook = function loopsafeEndRequestScope(request, _reply, done): void {
+      const lease = (request as Leased)[kLease];
+      if (lease !== null && !lease.closed) scopes.#responseOver(lease, false);
+      done();
     };
   }
 
   /** Scopes created and not yet fully disposed. */
   get live(): number {
     return this.#live;
+  }
+
+  /**
+   * Make {@link endHook} the route's last onResponse hook (fastify's `onRoute`). A route's own hooks run after every
+   * hook of its context and its ancestors, added before or after the plugin, so appending here puts it last.
+   */
+  endLast(route: RouteOptions): void {
+    const own = route.onResponse as EndHook | EndHook[] | undefined;
+    const hooks = own === undefined ? [] : Array.isArray(own) ? own : [own];
+    if (hooks.includes(this.endHook)) return; // the HEAD twin of a GET route comes through here again
+    (route as { onResponse: EndHook[] }).onResponse = [...hooks, this.endHook];
+    route.config = { ...route.config, [kEndsScope]: true };
   }
 
   /** The request's lease, created on first use. */
@@ -67,19 +107,26 @@ export class RequestScopes {
     const lease = new Lease(scope, request);
     (request as Leased)[kLease] = lease;
     this.#live++;
+    const first = this.#first;
+    if (first !== undefined) first.prev = lease;
+    lease.next = first;
+    this.#first = lease;
     const res = reply.raw as LeasedResponse;
     if (res.closed) {
-      // The response is already gone: the scope lives only while a compiled handler holds it.
-      lease.closed = true;
+      // First touched after the socket closed (by an async onResponse hook, say): on a route that ends with
+      // endHook the scope lives until that hook; otherwise only while a compiled handler holds it.
+      if (!res.writableEnded || !endsWithHook(request)) lease.closed = true;
     } else {
       res[kResponseLease] = lease;
       // on(), not once(): once() wraps the listener in a new closure per call, and a response closes only once.
       res.on('close', this.#onResponseClose);
+      if (res.writableFinished) lease.finished = true;
+      else res.on('finish', this.#onResponseFinish);
     }
     return lease;
   }
 
-  /** The scope `request.di` returns. Touched only after the response closed, it is disposed at once. */
+  /** The scope `request.di` returns. Touched once the response is over, it is disposed at once. */
   scopeOf(request: FastifyRequest, reply: FastifyReply): RequestScope {
     const lease = this.leaseOf(request, reply);
     if (lease.closed && lease.held === 0) this.release(lease);
@@ -95,14 +142,28 @@ export class RequestScopes {
 
   /** The handler that held the lease is done. */
   unhold(lease: Lease): void {
-    if (--lease.held === 0 && lease.closed) this.release(lease);
+    // Only an abort closes a lease under a handler; fastify still sends what the handler returned (its onSend
+    // and onError hooks run on the dead socket), so the scope goes after what this turn of the loop started.
+    if (--lease.held === 0 && lease.closed) setImmediate(() => this.release(lease));
   }
 
   /** Dispose the lease's scope, once. */
   release(lease: Lease): void {
     if (lease.done) return;
     lease.done = true;
+    if (lease.prev === undefined) this.#first = lease.next;
+    else lease.prev.next = lease.next;
+    if (lease.next !== undefined) lease.next.prev = lease.prev;
+    lease.prev = lease.next = undefined;
     void this.#dispose(lease);
+  }
+
+  /**
+   * Dispose every scope still live: the app is closing, its connections are gone, and what is left is held by a
+   * hook or handler that did not settle within the shutdown timeout.
+   */
+  releaseAll(): void {
+    while (this.#first !== undefined) this.release(this.#first);
   }
 
   /** Resolves once every scope created so far is disposed. */
@@ -115,6 +176,13 @@ export class RequestScopes {
         resolve();
       };
     });
+  }
+
+  #responseOver(lease: Lease, aborted: boolean): void {
+    lease.closed = true;
+    if (lease.held === 0) this.release(lease);
+    // The client went away mid-handler: factories still building for this request are told to stop.
+    else if (aborted) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
   }
 
   async #dispose(lease: Lease): Promise<void> {
@@ -131,4 +199,9 @@ export class RequestScopes {
       }
     }
   }
+}
+
+/** True when the request's route ends its onResponse hooks with endHook (the 404 handler, for one, does not). */
+function endsWithHook(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as unknown as Record<symbol, unknown> | undefined)?.[kEndsScope] === true;
 }
