@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { acceptQueued } from '../lifecycle/accept-queue.js';
+import { ACCEPT_WINDOW_MAX, acceptQueued } from '../lifecycle/accept-queue.js';
 import { drainOf, type ConnectionDrain } from '../lifecycle/connection-drain.js';
 
 /** The drain settings of one app, resolved from its options. */
@@ -60,7 +60,9 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
     // Under serveCluster the primary owns the port and has already closed it: there is nothing to keep open.
     if (app.server.listening) {
       if (settings.delay > 0) await sleep(settings.delay);
-      await acceptQueued(app.server);
+      // The kernel may still hold connections that were waiting when shutdown began (a blocked loop, a burst):
+      // accept them until the queue stays empty for `idleGrace`, within a bound, so closing the listener resets none.
+      await acceptQueued(app.server, { quiet: settings.idleGrace, bound: Math.min(ACCEPT_WINDOW_MAX, settings.timeout) });
     }
     drain.start();
   });
