@@ -50,13 +50,15 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
 
   if (settings.readiness !== undefined) {
     app.get(settings.readiness, { logLevel: 'warn' }, async function readiness(_request, reply) {
-      if (!shutdown.closing) return { status: 'ready' };
+      // A cluster worker learns of the shutdown through its drain: the primary announces it before its accept window.
+      if (!shutdown.closing && !drain.closing) return { status: 'ready' };
       return reply.code(503).send({ status: 'draining' });
     });
   }
 
   app.addHook('preClose', async function drainConnections() {
     shutdown.closing = true;
+    drain.announce();
     // Under serveCluster the primary owns the port and has already closed it: there is nothing to keep open.
     if (app.server.listening) {
       if (settings.delay > 0) await sleep(settings.delay);
