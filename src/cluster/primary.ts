@@ -19,8 +19,8 @@ const STATS: ToWorker = { loopsafe: 'stats' };
 const DRAIN: ToWorker = { loopsafe: 'drain' };
 const CLOSING: ToWorker = { loopsafe: 'closing' };
 /**
- * Milliseconds with nothing accepted that count as an empty accept queue at shutdown (the workers' default
- * `idleGrace`); the window is bounded by {@link ACCEPT_WINDOW_MAX} and `shutdownTimeout`.
+ * Milliseconds the primary keeps accepting at shutdown at least (the workers' default `idleGrace`), then until its
+ * accept queue is seen empty, at most {@link ACCEPT_WINDOW_MAX} more and within `shutdownTimeout`.
  */
 const ACCEPT_QUIET = 100;
 
@@ -233,7 +233,7 @@ class Primary implements ClusterServer {
     // while the primary accepts what the kernel queued for the port, handing it out round robin as before.
     for (const slot of this.#slots) if (slot.state === 'ready') slot.worker?.send(CLOSING);
     if (this.#started) {
-      await this.#dispatcher.acceptQueued({ quiet: ACCEPT_QUIET, bound: Math.min(ACCEPT_WINDOW_MAX, this.#o.shutdownTimeout) });
+      await this.#dispatcher.acceptQueued({ quiet: ACCEPT_QUIET, bound: Math.min(ACCEPT_QUIET + ACCEPT_WINDOW_MAX, this.#o.shutdownTimeout) });
     }
     const live = this.#slots.filter((s) => s.worker !== undefined);
     // Then the port: from here on the kernel refuses new connections. Any still waiting go to a ready worker.

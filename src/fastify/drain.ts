@@ -63,8 +63,9 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
     if (app.server.listening) {
       if (settings.delay > 0) await sleep(settings.delay);
       // The kernel may still hold connections that were waiting when shutdown began (a blocked loop, a burst):
-      // accept them until the queue stays empty for `idleGrace`, within a bound, so closing the listener resets none.
-      await acceptQueued(app.server, { quiet: settings.idleGrace, bound: Math.min(ACCEPT_WINDOW_MAX, settings.timeout) });
+      // accept them for `idleGrace` at least and until the queue is seen empty, within a bound, so closing the
+      // listener resets none.
+      await acceptQueued(app.server, { quiet: settings.idleGrace, bound: Math.min(settings.idleGrace + ACCEPT_WINDOW_MAX, settings.timeout) });
     }
     drain.start();
   });
