@@ -65,7 +65,9 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
       // The kernel may still hold connections that were waiting when shutdown began (a blocked loop, a burst):
       // accept them for `idleGrace` at least and until the queue is seen empty, within a bound, so closing the
       // listener resets none.
-      await acceptQueued(app.server, { quiet: settings.idleGrace, bound: Math.min(settings.idleGrace + ACCEPT_WINDOW_MAX, settings.timeout) });
+      // The minimum is idleGrace (a request on the wire), at most 100 ms: a long idleGrace keeps idle connections, not the port.
+      const quiet = Math.min(settings.idleGrace, 100);
+      await acceptQueued(app.server, { quiet, bound: Math.min(quiet + ACCEPT_WINDOW_MAX, settings.timeout) });
     }
     drain.start();
   });
