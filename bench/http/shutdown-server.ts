@@ -3,6 +3,7 @@
 // file RELEASE exists (the accept-queue runs of shutdown-queued.ts).
 import closeWithGrace from 'close-with-grace';
 import fastify, { type FastifyInstance } from 'fastify';
+import { pathToFileURL } from 'node:url';
 import { createApp, route } from '../../src/fastify/index.js';
 import { blockLoop } from '../../test/helpers/block.js';
 import { tlsFromEnv } from './shutdown-tls.js';
@@ -40,7 +41,8 @@ export const setups: Record<string, () => Promise<FastifyInstance>> = {
     }),
 };
 
-const name = process.argv[2];
+// Only when run as the server: shutdown.ts imports `setups` and has arguments of its own.
+const name = import.meta.url === pathToFileURL(process.argv[1] ?? '').href ? process.argv[2] : undefined;
 if (name !== undefined) {
   process.on('SIGUSR2', () => blockLoop(200, process.env['RELEASE']));
   const app = await setups[name]!();
