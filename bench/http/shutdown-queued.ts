@@ -81,7 +81,9 @@ export async function runQueued(target: QueuedTarget, tls: boolean, path: string
   await blocking;
   signalled = true;
   child.kill('SIGTERM');
-  const clients = await Promise.all(Array.from({ length: QUEUED }, () => queuedClient(port, path, tls)));
+  // A setup with no handler dies at SIGTERM: a connection refused or reset while connecting counts as reset.
+  const failed = { outcome: Promise.resolve({ status: undefined, connection: undefined, error: 'connect' }) };
+  const clients = await Promise.all(Array.from({ length: QUEUED }, () => queuedClient(port, path, tls).catch(() => failed)));
   writeFileSync(release, '');
   const limit = setTimeout(() => child.kill('SIGKILL'), 20_000);
   for (const o of await Promise.all(clients.map((c) => c.outcome))) {
