@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineClusterApp, provide, token } from '../../src/index.js';
 import { createApp, route } from '../../src/fastify/index.js';
+import { tlsFromEnv } from '../http/shutdown-tls.js';
 
 class Config { readonly name = 'bench'; }
 class Logger { log(_m: string): void {} }
@@ -49,4 +50,4 @@ export function buildApp(fastify: FastifyServerOptions = {}): Promise<FastifyIns
   return createApp({ providers, routes, fastify, shutdown: false });
 }
 
-export default defineClusterApp({ providers, build: () => buildApp() });
+export default defineClusterApp({ providers, build: () => buildApp(tlsFromEnv() as FastifyServerOptions) });

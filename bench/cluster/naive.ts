@@ -5,10 +5,14 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { buildApp } from './app.js';
+import { tlsFromEnv } from '../http/shutdown-tls.js';
+import { blockLoop } from '../../test/helpers/block.js';
 
 const workers = Number(process.argv[2] ?? '2');
 const port = Number(process.env.NAIVE_PORT ?? '0');
 if (cluster.isPrimary) {
+  // The accept-queue runs block the primary's loop: with round-robin scheduling it accepts for the workers.
+  process.on('SIGUSR2', () => blockLoop(200, process.env['RELEASE']));
   // Workers need a fixed port to share; the runner passes a free one.
   const forked = Array.from({ length: workers }, () => cluster.fork({ NAIVE_PORT: String(port) }));
   await Promise.all(forked.map((w) => once(w, 'listening')));
@@ -22,7 +26,7 @@ if (cluster.isPrimary) {
   });
 } else {
   // Fastify's defaults (return503OnClosing), as a hand-written server would have them.
-  const app = await buildApp({ return503OnClosing: true });
+  const app = await buildApp({ return503OnClosing: true, ...tlsFromEnv() });
   await app.listen({ port, host: '127.0.0.1' });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }

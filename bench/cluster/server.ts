@@ -2,6 +2,10 @@
 // itself). Prints {"port", "pids"} once serving; SIGTERM stops it.
 import { buildApp } from './app.js';
 import { serveCluster } from '../../src/index.js';
+import { blockLoop } from '../../test/helpers/block.js';
+
+// The accept-queue runs (bench/http/shutdown-queued.ts) block the primary's loop, which owns the port.
+process.on('SIGUSR2', () => blockLoop(200, process.env['RELEASE']));
 
 const [mode = 'single', workers = '1', port = '0'] = process.argv.slice(2);
 if (mode === 'cluster') {

@@ -1,46 +1,100 @@
-// The accept-queue case: the server process is stopped (SIGSTOP, as a long GC pause or a blocked loop would hold
-// it), 8 clients connect and send a request (the kernel queues them), then SIGTERM and SIGCONT. Counts how many
-// of the 8 were answered and how many were reset when the listener closed.
+// The accept-queue case: load runs (4 keep-alive clients, 4 clients opening a new connection per request), then
+// the server's event loop is blocked (SIGUSR2: the process that owns the port, the primary under a cluster), SIGTERM
+// arrives during the block, and 20 clients connect and send a full GET (the kernel queues them, and the load's
+// requests, behind the block); then the block ends. Counts what the 20 queued clients and the load requests sent
+// after the signal saw, and whether a connection after the process exited was refused.
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { queuedClient, tryConnect } from '../../test/helpers/queued.js';
 
-/** Connect, send one request, resolve with the status code or the error code. */
-function queuedRequest(port: number): Promise<number | string> {
+/** One server to run: a node script, its arguments and environment. */
+export interface QueuedTarget {
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What one run saw. */
+export interface QueuedResult {
+  /** Of the 20 queued clients: a complete 200, a reset (or close without a complete response). */
+  queuedAnswered: number;
+  queuedReset: number;
+  /** Load requests sent after SIGTERM: 200 (any complete response), reset or closed unanswered, refused. */
+  loadAnswered: number;
+  loadReset: number;
+  loadRefused: number;
+  /** A new connection once the server exited: 1 if refused. */
+  refusedAfter: number;
+  exit: number | string;
+}
+
+const QUEUED = 20;
+
+function loadRequest(port: number, tls: boolean, agent: http.Agent | false, path: string): Promise<number | string> {
   return new Promise((resolve) => {
-    let data = '';
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.write('GET /work HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (data += chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0) || 'closed without answer'));
+    const options = { host: '127.0.0.1', port, path, agent, rejectUnauthorized: false };
+    const req = (tls ? https : http).get(options as https.RequestOptions, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('hung'), { code: 'HUNG' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
 }
 
-async function stopped(pid: number): Promise<void> {
-  for (;;) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
-/** One run against the setup `name` of shutdown-server.js. */
-export async function runQueued(script: string, name: string): Promise<{ answered: number; reset: number; exit: number | string }> {
-  const child = spawn(process.execPath, [script, name], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  const { port } = JSON.parse(line) as { port: number };
+/** One run against `target`; `path` is what the queued clients request (the setups answer /work or /hello). */
+export async function runQueued(target: QueuedTarget, tls: boolean, path: string): Promise<QueuedResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'loopsafe-bench-queued-'));
+  const release = join(dir, 'release');
+  const child = spawn(process.execPath, [target.script, ...target.args], {
+    stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...target.env, RELEASE: release },
+  });
+  const lines = createInterface({ input: child.stdout });
+  const next = (): Promise<Record<string, unknown>> => new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l) as Record<string, unknown>)));
+  const { port } = (await next()) as { port: number };
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? '?')));
-  child.kill('SIGSTOP');
-  await stopped(child.pid!);
-  const results = Array.from({ length: 8 }, () => queuedRequest(port));
-  await new Promise((resolve) => setTimeout(resolve, 200)); // let the kernel complete the handshakes
+  const result: QueuedResult = { queuedAnswered: 0, queuedReset: 0, loadAnswered: 0, loadReset: 0, loadRefused: 0, refusedAfter: 0, exit: '?' };
+  let signalled = false;
+  const keepAlive = tls ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const loop = async (agent: http.Agent | false): Promise<void> => {
+    for (;;) {
+      const outcome = await loadRequest(port, tls, agent, path);
+      if (signalled) {
+        if (typeof outcome === 'number') result.loadAnswered++;
+        else if (outcome === 'ECONNREFUSED') result.loadRefused++;
+        else result.loadReset++;
+      }
+      if (outcome === 'ECONNREFUSED') return;
+      // A load client that saw a reset goes on, as a real one would: the next attempt is refused once the port closes.
+    }
+  };
+  const loops = Promise.all([keepAlive, keepAlive, keepAlive, keepAlive, false, false, false, false].map((a) => loop(a as http.Agent | false)));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const blocking = next();
+  child.kill('SIGUSR2');
+  await blocking;
+  signalled = true;
   child.kill('SIGTERM');
-  child.kill('SIGCONT');
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const outcomes = await Promise.all(results);
-  const exit = await exited;
-  clearTimeout(timeout);
-  return { answered: outcomes.filter((o) => o === 200).length, reset: outcomes.filter((o) => o !== 200).length, exit };
+  // A setup with no handler dies at SIGTERM: a connection refused or reset while connecting counts as reset.
+  const failed = { outcome: Promise.resolve({ status: undefined, connection: undefined, error: 'connect' }) };
+  const clients = await Promise.all(Array.from({ length: QUEUED }, () => queuedClient(port, path, tls).catch(() => failed)));
+  writeFileSync(release, '');
+  const limit = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  for (const o of await Promise.all(clients.map((c) => c.outcome))) {
+    if (o.status === 200 && o.error === undefined) result.queuedAnswered++;
+    else result.queuedReset++;
+  }
+  result.exit = await exited;
+  clearTimeout(limit);
+  await loops;
+  keepAlive.destroy();
+  result.refusedAfter = (await tryConnect(port)) === 'ECONNREFUSED' ? 1 : 0;
+  rmSync(dir, { recursive: true, force: true });
+  return result;
 }

@@ -2,12 +2,17 @@
 // clients keep idle keep-alive sockets open, as Node's default agent does; SIGTERM arrives mid-stream. Counts what
 // each client saw after the signal, how long the process took to exit, and its exit code. Two more clients hold a
 // connection that carries no request: one connected and sent nothing (a browser's preconnect), one sent half a header.
+// Then the accept-queue comparison of shutdown-queued.ts, single process and 2 and 4 workers, plain and TLS:
+// `npm run bench:shutdown -- [rounds]` (default 3).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { runQueued } from './shutdown-queued.js';
+import { loadavg } from 'node:os';
+import { freePort } from '../../test/helpers/ports.js';
+import { runQueued, type QueuedTarget } from './shutdown-queued.js';
+import { selfSignedEnv } from './shutdown-tls.js';
 import { setups } from './shutdown-server.js';
 
 const script = fileURLToPath(new URL('./shutdown-server.js', import.meta.url));
@@ -89,9 +94,40 @@ for (const name of Object.keys(setups)) {
   process.stdout.write(`| ${r['setup']} | ${r['ok']} | ${r['s503']} | ${Number(r['resets']) + Number(r['other'])} | ${r['refused']} | ${r['exit']} | ${r['exit after ms']} |\n`);
 }
 
-process.stdout.write('\nServer process stopped (SIGSTOP) while 8 clients connect and send a request; then SIGTERM and SIGCONT.\n\n');
-process.stdout.write('| setup | answered | reset or unanswered | exit |\n|---|---:|---:|---|\n');
-for (const name of Object.keys(setups)) {
-  const r = await runQueued(script, name);
-  process.stdout.write(`| ${name} | ${r.answered} | ${r.reset} | ${r.exit} |\n`);
+const rounds = Number(process.argv[2] ?? '3');
+const tlsEnv = selfSignedEnv();
+const clusterScript = fileURLToPath(new URL('../cluster/server.js', import.meta.url));
+const naiveScript = fileURLToPath(new URL('../cluster/naive.js', import.meta.url));
+interface Row { readonly name: string; readonly tls: boolean; readonly path: string; target(): Promise<QueuedTarget> }
+const rows: Row[] = [];
+for (const tls of [false, true]) {
+  const env = tls ? tlsEnv : {};
+  for (const name of Object.keys(setups)) rows.push({ name, tls, path: '/work', target: async () => ({ script, args: [name], env }) });
+  for (const workers of [2, 4]) {
+    rows.push({ name: `loopsafe serveCluster, ${workers} workers`, tls, path: '/hello', target: async () => ({ script: clusterScript, args: ['cluster', String(workers), '0'], env }) });
+    rows.push({
+      name: `node:cluster by hand, ${workers} workers`, tls, path: '/hello',
+      target: async () => ({ script: naiveScript, args: [String(workers)], env: { ...env, NAIVE_PORT: String(await freePort()) } }),
+    });
+  }
+}
+process.stdout.write(`\nThe accept queue: under load (4 keep-alive and 4 new-connection clients), the process owning the port (the primary
+under a cluster) blocks its event loop (200 ms, and until the 20 clients below are connected); SIGTERM arrives during
+the block, and ${20} clients connect and send a full GET. Totals over ${rounds} rounds (setups interleaved in each round).
+Queued: the ${20} clients (a complete 200, or reset / closed unanswered). Load: requests the load clients sent after
+SIGTERM. Refused after exit: a new connection once the process is gone. uptime: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n\n`);
+const totals = rows.map(() => ({ queuedAnswered: 0, queuedReset: 0, loadAnswered: 0, loadReset: 0, loadRefused: 0, refusedAfter: 0, exits: [] as (number | string)[] }));
+for (let round = 0; round < rounds; round++) {
+  for (const [i, row] of rows.entries()) {
+    const r = await runQueued(await row.target(), row.tls, row.path);
+    const total = totals[i]!;
+    for (const key of ['queuedAnswered', 'queuedReset', 'loadAnswered', 'loadReset', 'loadRefused', 'refusedAfter'] as const) total[key] += r[key];
+    total.exits.push(r.exit);
+  }
+}
+process.stdout.write('| setup | TLS | queued answered | queued reset | load answered | load reset | load refused | refused after exit | exit codes |\n');
+process.stdout.write('|---|---|---:|---:|---:|---:|---:|---:|---|\n');
+for (const [i, row] of rows.entries()) {
+  const t = totals[i]!;
+  process.stdout.write(`| ${row.name} | ${row.tls ? 'yes' : 'no'} | ${t.queuedAnswered} | ${t.queuedReset} | ${t.loadAnswered} | ${t.loadReset} | ${t.loadRefused} | ${t.refusedAfter}/${rounds} | ${t.exits.join(' ')} |\n`);
 }

@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Worker } from 'node:cluster';
+import { acceptQueued, type AcceptWindow } from '../lifecycle/accept-queue.js';
 
 /**
  * The primary's listening socket, and the round-robin hand-off of each accepted connection to a ready worker.
@@ -74,10 +75,18 @@ export class Dispatcher {
   }
 
   /**
+   * Resolves once the connections the kernel holds for the port have been accepted and handed to workers (see
+   * {@link acceptQueued}): closing the listener afterwards resets none of those waiting when shutdown began.
+   */
+  acceptQueued(window: AcceptWindow): Promise<void> {
+    return acceptQueued(this.#server, window);
+  }
+
+  /**
    * Stop accepting: the listening socket closes now, so further connection attempts are refused. Connections
-   * that were waiting for a worker go to a ready one. (Connections the kernel completed but nobody accepted yet,
-   * in the listen backlog at this instant, are reset by the kernel: a race every server that closes its port has;
-   * load balancers avoid it by draining an instance before stopping it.)
+   * that were waiting for a worker go to a ready one. (A connection whose handshake completes in the instant
+   * between the last accept and this close is reset by the kernel; `acceptQueued()` first makes that instant
+   * one where the queue was just seen empty.)
    */
   close(): void {
     if (this.#server.listening) this.#server.close();

@@ -18,6 +18,7 @@ export interface ErrorData {
 export type ToWorker =
   | { readonly loopsafe: 'conn'; readonly id: number }
   | { readonly loopsafe: 'stats' }
+  | { readonly loopsafe: 'closing' }
   | { readonly loopsafe: 'drain' };
 
 /** Worker -> primary. @internal */

@@ -6,6 +6,7 @@ import {
   ClusterAppError, ClusterCrashLoopError, ClusterShutdownTimeoutError, ClusterWorkerFailedError, type BusyWorker,
 } from '../errors/cluster.js';
 import { appSpecifier, checkClusterApp, loadClusterApp } from './app.js';
+import { ACCEPT_WINDOW_MAX } from '../lifecycle/accept-queue.js';
 import { Dispatcher } from './dispatch.js';
 import type { ClusterEvent } from './events.js';
 import { CONFIG_ENV, fromErrorData, isOwn, type ErrorData, type ToPrimary, type ToWorker, type WorkerConfig, type WorkerStats } from './messages.js';
@@ -16,6 +17,12 @@ import type { ClusterServer, WorkerInfo, WorkerThreads } from './server.js';
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
 const STATS: ToWorker = { loopsafe: 'stats' };
 const DRAIN: ToWorker = { loopsafe: 'drain' };
+const CLOSING: ToWorker = { loopsafe: 'closing' };
+/**
+ * Milliseconds the primary keeps accepting at shutdown at least (the workers' default `idleGrace`), then until its
+ * accept queue is seen empty, at most {@link ACCEPT_WINDOW_MAX} more and within `shutdownTimeout`.
+ */
+const ACCEPT_QUIET = 100;
 
 /**
  * Serve an app with several worker processes. Call it from your main module; workers run loopsafe's worker script,
@@ -221,8 +228,15 @@ class Primary implements ClusterServer {
 
   async #runShutdown(reason: string, cause: LoopsafeError | undefined, announce: boolean): Promise<void> {
     for (const slot of this.#slots) if (slot.respawn !== undefined) clearTimeout(slot.respawn);
+    const deadline = Date.now() + this.#o.shutdownTimeout;
+    // Workers learn first (their readiness routes answer 503, responses carry Connection: close) and keep serving
+    // while the primary accepts what the kernel queued for the port, handing it out round robin as before.
+    for (const slot of this.#slots) if (slot.state === 'ready') slot.worker?.send(CLOSING);
+    if (this.#started) {
+      await this.#dispatcher.acceptQueued({ quiet: ACCEPT_QUIET, bound: Math.min(ACCEPT_QUIET + ACCEPT_WINDOW_MAX, this.#o.shutdownTimeout) });
+    }
     const live = this.#slots.filter((s) => s.worker !== undefined);
-    // First the port: from here on the kernel refuses new connections. Any still waiting go to a ready worker.
+    // Then the port: from here on the kernel refuses new connections. Any still waiting go to a ready worker.
     this.#dispatcher.close();
     if (announce) this.#emit({ type: 'shutdown', reason });
     for (const slot of live) {
@@ -237,7 +251,7 @@ class Primary implements ClusterServer {
     const timer = new AbortController();
     const inTime = await Promise.race([
       Promise.all(live.map((s) => s.exited)).then(() => true),
-      delay(this.#o.shutdownTimeout, false, { signal: timer.signal }).catch(() => false),
+      delay(Math.max(0, deadline - Date.now()), false, { signal: timer.signal }).catch(() => false),
     ]);
     timer.abort();
     let error = cause;

@@ -41,6 +41,8 @@ export async function runWorker(): Promise<void> {
       // Confirm first, in the same tick: the primary then drops its copy, and no byte has been read yet.
       send({ loopsafe: 'adopted', id: message.id });
       if (handle !== undefined) adopt(app.server, handle as Socket);
+    } else if (message.loopsafe === 'closing') {
+      tracker.announce(); // the readiness route answers 503, responses carry Connection: close; serving goes on
     } else if (message.loopsafe === 'stats') {
       report();
     } else if (message.loopsafe === 'drain' && !draining) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { acceptQueued } from '../lifecycle/accept-queue.js';
+import { ACCEPT_WINDOW_MAX, acceptQueued } from '../lifecycle/accept-queue.js';
 import { drainOf, type ConnectionDrain } from '../lifecycle/connection-drain.js';
 
 /** The drain settings of one app, resolved from its options. */
@@ -50,17 +50,24 @@ export function installDrain(app: FastifyInstance, settings: DrainSettings): { s
 
   if (settings.readiness !== undefined) {
     app.get(settings.readiness, { logLevel: 'warn' }, async function readiness(_request, reply) {
-      if (!shutdown.closing) return { status: 'ready' };
+      // A cluster worker learns of the shutdown through its drain: the primary announces it before its accept window.
+      if (!shutdown.closing && !drain.closing) return { status: 'ready' };
       return reply.code(503).send({ status: 'draining' });
     });
   }
 
   app.addHook('preClose', async function drainConnections() {
     shutdown.closing = true;
+    drain.announce();
     // Under serveCluster the primary owns the port and has already closed it: there is nothing to keep open.
     if (app.server.listening) {
       if (settings.delay > 0) await sleep(settings.delay);
-      await acceptQueued(app.server);
+      // The kernel may still hold connections that were waiting when shutdown began (a blocked loop, a burst):
+      // accept them for `idleGrace` at least and until the queue is seen empty, within a bound, so closing the
+      // listener resets none.
+      // The minimum is idleGrace (a request on the wire), at most 100 ms: a long idleGrace keeps idle connections, not the port.
+      const quiet = Math.min(settings.idleGrace, 100);
+      await acceptQueued(app.server, { quiet, bound: Math.min(quiet + ACCEPT_WINDOW_MAX, settings.timeout) });
     }
     drain.start();
   });

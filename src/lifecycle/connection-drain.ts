@@ -51,6 +51,7 @@ export class ConnectionDrain {
   #policy: DrainPolicy = { idleGrace: 100, timeout: Infinity };
   #inFlight = 0;
   #draining = false;
+  #closing = false;
   #forced: ShutdownForcedError | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #closed: Promise<void>;
@@ -86,6 +87,19 @@ export class ConnectionDrain {
     return this.#conns.size;
   }
 
+  /** True once `announce()` or `start()` has run: shutdown has begun. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /**
+   * Shutdown has begun but connections are still accepted (the accept window, the readiness delay): every
+   * response from now on carries `Connection: close`. Nothing is closed yet.
+   */
+  announce(): void {
+    this.#closing = true;
+  }
+
   /** True once `start()` has run. */
   get draining(): boolean {
     return this.#draining;
@@ -105,6 +119,7 @@ export class ConnectionDrain {
   start(): void {
     if (this.#draining) return;
     this.#draining = true;
+    this.#closing = true;
     // http.Server.close() closes idle keep-alive connections at once, racing a request the client may have just
     // sent on one; this drain closes them on its own schedule instead.
     this.#server.closeIdleConnections = function closedByTheDrain() {};
@@ -163,7 +178,7 @@ export class ConnectionDrain {
     // The request itself is kept, and described only if a forced shutdown reports it: nothing formatted per request.
     conn.responses.set(res, req);
     this.#inFlight++;
-    if (this.#draining) res.setHeader('connection', 'close');
+    if (this.#closing) res.setHeader('connection', 'close');
     // One listener shared by every response (`this` is the response), found again through the map: no closure per
     // request, and on(), not once(), which wraps the listener anew each time (a response closes once).
     (res as Tracked)[kConn] = conn;
