@@ -85,8 +85,9 @@ export interface Container extends AsyncDisposable {
   createScope(): Scope;
   /**
    * Dispose open scopes, then every singleton and transient the container created, newest first, exactly once.
-   * Constructions still in flight are told to stop (their `AbortSignalToken` aborts), awaited (each settles or
-   * times out), then disposed with the rest. Values given with `useValue` are not disposed.
+   * Constructions still in flight are told to stop (their `AbortSignalToken` aborts) and their resolves reject
+   * with `LOOPSAFE_ERR_DISPOSED` at once; dispose() does not wait for them. An instance that still arrives is
+   * disposed on arrival, exactly once. Values given with `useValue` are not disposed.
    */
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
@@ -300,7 +301,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   async #dispose(): Promise<void> {
     const failures: { name: string; error: unknown }[] = [];
     // Singletons still being built are told to stop now, not after the scopes are gone.
-    this.stack.abort(new DisposedError('container', 'keep building'));
+    // Their waiters are let go at once; an instance that still arrives is kept and disposed with the rest.
+    this.stack.stop(new DisposedError('container', 'keep building'));
     // In-flight request scopes go first: their instances may use singletons that are about to close.
     const open = this.#scopes.toArray();
     const results = await Promise.allSettled(open.map((scope) => scope.dispose()));
