@@ -1,23 +1,23 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import { LoopsafeError } from '../errors/base.js';
 import {
-  AsyncProviderError, BootError, ContainerFrozenError, DisposalError, DisposedError, DuplicateProviderError,
+  AsyncProviderError, ContainerFrozenError, DisposedError, DuplicateProviderError,
   MissingProviderError, WrongThreadError,
 } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
-import { checkGraph } from '../resolution/graph.js';
+import { compilePlans } from './compile.js';
+import { disposeContainer } from './dispose.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
 import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
 import { containerObserver } from '../observe/compose.js';
 import { traced } from '../observe/trace.js';
 import * as planCodes from '../resolution/plan.js';
-import { foreignPlan, KIND_VALUE, Plan, planFor, signalPlan } from '../resolution/plan.js';
+import { foreignPlan, type Plan } from '../resolution/plan.js';
 import { get, getAtBoot } from '../resolution/resolve.js';
 import type { RootSite } from '../resolution/site.js';
 import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type Scope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
-import { AbortSignalToken, DisplayNames, keyName, type Key, type KeyType } from '../tokens.js';
+import { AbortSignalToken, keyName, type Key, type KeyType } from '../tokens.js';
 import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
@@ -85,8 +85,9 @@ export interface Container extends AsyncDisposable {
   createScope(): Scope;
   /**
    * Dispose open scopes, then every singleton and transient the container created, newest first, exactly once.
-   * Constructions still in flight are told to stop (their `AbortSignalToken` aborts), awaited (each settles or
-   * times out), then disposed with the rest. Values given with `useValue` are not disposed.
+   * Constructions still in flight are told to stop (their `AbortSignalToken` aborts) and their resolves reject
+   * with `LOOPSAFE_ERR_DISPOSED` at once; dispose() does not wait for them. An instance that still arrives is
+   * disposed on arrival, exactly once. Values given with `useValue` are not disposed.
    */
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
@@ -162,26 +163,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   }
 
   check(): void {
-    if (this.#plans !== undefined) return;
-    const problems: LoopsafeError[] = [];
-    const plans = new Map<Key, Plan>();
-    const names = new DisplayNames();
-    for (const [key, def] of this.#registrations) {
-      const name = names.of(key);
-      try {
-        plans.set(key, planFor(key, def, this.#timeout, name));
-      } catch (error) {
-        if (!LoopsafeError.is(error)) throw error;
-        problems.push(error);
-        // Keep the key known so its dependents do not also report it missing.
-        plans.set(key, new Plan({ name, key, kind: KIND_VALUE, lifetime: 'singleton' }));
-      }
-    }
-    // Built in: each construction that injects it gets its own signal (an override may replace it, for tests).
-    if (!plans.has(AbortSignalToken)) plans.set(AbortSignalToken, signalPlan);
-    problems.push(...checkGraph(plans, this.#foreign));
-    if (problems.length > 0) throw new BootError(problems);
-    this.#plans = plans;
+    if (this.#plans === undefined) this.#plans = compilePlans(this.#registrations, this.#timeout, this.#foreign);
   }
 
   boot(): Promise<void> {
@@ -297,21 +279,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     return this.dispose();
   }
 
-  async #dispose(): Promise<void> {
-    const failures: { name: string; error: unknown }[] = [];
-    // Singletons still being built are told to stop now, not after the scopes are gone.
-    this.stack.abort(new DisposedError('container', 'keep building'));
-    // In-flight request scopes go first: their instances may use singletons that are about to close.
-    const open = this.#scopes.toArray();
-    const results = await Promise.allSettled(open.map((scope) => scope.dispose()));
-    for (const r of results) if (r.status === 'rejected') failures.push({ name: 'request scope', error: r.reason });
-    try {
-      await this.stack.dispose();
-    } catch (error) {
-      if (error instanceof DisposalError && failures.length === 0) throw error;
-      failures.push({ name: 'container', error });
-    }
-    if (failures.length > 0) throw new DisposalError('container and its open scopes', failures);
+  #dispose(): Promise<void> {
+    return disposeContainer(this.stack, this.#scopes.toArray());
   }
 
   #assertOpen(key: Key, action: string): void {

@@ -17,11 +17,18 @@ function disposeOwn(instance: unknown): unknown {
   return typeof o[Symbol.asyncDispose] === 'function' ? o[Symbol.asyncDispose]!() : o[Symbol.dispose]!();
 }
 
+/** What a stack calls, once, for each construction it still watches when it stops. */
+export type Stop = (reason: unknown) => void;
+
+const ignore = (): void => {};
+
 /**
  * The instances a scope (or the container) created that need disposing, in creation order, and the constructions
- * still in flight there. `dispose()` first aborts the stack's signal, waits for those constructions (each settles,
- * fails or times out), then runs the disposers in reverse, one at a time, awaiting each, exactly once; a throwing
- * disposer does not stop the others, and all failures come back as one DisposalError.
+ * still in flight there. `dispose()` aborts the stack's signal, rejects every construction it still watches with
+ * `LOOPSAFE_ERR_DISPOSED` at once (it does not wait for a factory that ignores its signal: what such a factory
+ * returns later is disposed on arrival, see {@link DisposalStack.disposeLate}), then runs the disposers of the
+ * instances already built in reverse, one at a time, awaiting each, exactly once; a throwing disposer does not
+ * stop the others, and all failures come back as one DisposalError.
  */
 export class DisposalStack {
   // Flat triples (name, instance, disposer) keep a request scope to one small array.
@@ -29,9 +36,10 @@ export class DisposalStack {
   #done: Promise<void> | undefined;
   #closed = false;
   #sealed = false;
-  #inflight = 0;
-  #drained: (() => void) | undefined;
+  /** The constructions in flight here, each by the function that rejects its waiters. Made on first use. */
+  #watched: Set<Stop> | undefined;
   #controller: AbortController | undefined;
+  #stopReason: unknown;
   #abortReason: unknown;
   readonly #what: string;
 
@@ -49,21 +57,47 @@ export class DisposalStack {
     return this.#sealed;
   }
 
-  /** Aborts when dispose() begins (or {@link DisposalStack.abort} is called). Made on first use. */
+  /** Aborts when dispose() begins (or {@link DisposalStack.stop} or {@link DisposalStack.abort} is called). Made on first use. */
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
-      else if (this.#closed) this.#controller.abort(this.#disposedReason());
+      else if (this.#stopped()) this.#controller.abort(this.stopReason);
     }
     return this.#controller.signal;
   }
 
-  /** Abort the signal without disposing: the work of this scope is no longer wanted. The first reason wins. */
+  /**
+   * Abort the signal only: the factories running for this stack should stop, and its waiters keep waiting for
+   * them (a request whose client went away). The first reason wins.
+   */
   abort(reason: unknown): void {
     if (this.#abortReason !== undefined) return;
     this.#abortReason = reason;
     this.#controller?.abort(reason);
+  }
+
+  /**
+   * The work of this stack is no longer wanted: abort its signal and reject, with `reason`, every construction it
+   * watches, now. Nothing is disposed yet. The first reason wins; a later call does nothing.
+   */
+  stop(reason: unknown): void {
+    if (this.#stopReason !== undefined) return;
+    this.#stopReason = reason;
+    this.abort(reason);
+    const watched = this.#watched;
+    if (watched === undefined) return;
+    this.#watched = undefined;
+    for (const stop of watched) stop(reason);
+  }
+
+  /** Why this stack stopped (a DisposedError when dispose() stopped it); read it only once it has. */
+  get stopReason(): unknown {
+    return (this.#stopReason ??= this.#disposedReason());
+  }
+
+  #stopped(): boolean {
+    return this.#stopReason !== undefined || this.#closed;
   }
 
   /** Record an instance. The disposer `undefined` means the instance's own Symbol.asyncDispose / Symbol.dispose. */
@@ -72,20 +106,39 @@ export class DisposalStack {
   }
 
   /**
-   * Record a construction in flight: dispose() waits until {@link DisposalStack.end} is called for it. A count, not
-   * a set of promises: the caller calls end() from the callbacks it already has, so no promise is made for this.
+   * Watch a construction in flight: `stop` is called once if this stack stops before {@link DisposalStack.unwatch}.
+   * Returns false, without watching, when the stack has already stopped (the caller then stops it itself).
    */
-  begin(): void {
-    this.#inflight++;
+  watch(stop: Stop): boolean {
+    if (this.#stopped()) return false;
+    (this.#watched ??= new Set()).add(stop);
+    return true;
   }
 
-  /** A construction recorded with {@link DisposalStack.begin} has settled (its instance, if any, already added). */
-  end(): void {
-    if (--this.#inflight === 0 && this.#drained !== undefined) {
-      const drained = this.#drained;
-      this.#drained = undefined;
-      drained();
-    }
+  /** The construction watched with `stop` has settled. */
+  unwatch(stop: Stop): void {
+    this.#watched?.delete(stop);
+  }
+
+  /** `promise`, rejected with the stop reason as soon as this stack stops, if it has not settled by then. */
+  guard<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.watch(reject)) {
+        promise.then(ignore, ignore); // whatever it settles with later, nobody waits for it
+        reject(this.stopReason);
+        return;
+      }
+      promise.then(
+        (value) => {
+          this.unwatch(reject);
+          resolve(value); // ignored if the stack stopped first
+        },
+        (error: unknown) => {
+          this.unwatch(reject);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Dispose everything recorded, newest first. Calling it again returns the same promise. */
@@ -96,14 +149,16 @@ export class DisposalStack {
     // Closed before any disposer runs, so what a disposer resolves from this scope is refused rather than handed
     // an instance about to be disposed, or built only to be disposed at once.
     this.#closed = true;
-    // The reason is made only when somebody holds the signal: a scope nobody asked it of pays nothing.
-    if (this.#controller !== undefined) this.abort(this.#disposedReason());
-    if (this.#inflight === 0) {
-      this.#done = this.#run();
-      return this.#done;
-    }
-    this.#done = new Promise<void>((resolve) => (this.#drained = resolve)).then(() => this.#run());
+    // The reason is made only when somebody holds the signal or waits for a construction: a scope nobody asked
+    // either of pays nothing.
+    if (this.#controller !== undefined || this.#watched !== undefined) this.stop(this.#disposedReason());
+    this.#done = this.#run();
     return this.#done;
+  }
+
+  /** Dispose an instance that finished building after this stack's disposers ran, now: see {@link disposeAlone}. */
+  disposeLate(name: string, instance: unknown, disposer: Disposer): void {
+    disposeAlone(name, instance, disposer, `${this.#what} (an instance that arrived after it was disposed)`);
   }
 
   #disposedReason(): DisposedError {
@@ -118,9 +173,17 @@ export class DisposalStack {
   }
 }
 
-/** Dispose one late instance right away (it finished building after its scope closed). */
-export async function disposeNow(name: string, instance: unknown, disposer: Disposer, what: string): Promise<void> {
-  return runDisposers([name, instance, disposer], what);
+function reportLate(error: unknown): void {
+  process.emitWarning(error as Error);
+}
+
+/**
+ * Dispose one instance no stack holds (it arrived after its stack's disposers ran, or an observer refused it),
+ * right away. Nobody is left to reject: a failure is emitted as a process warning (`process.on('warning')`, a
+ * DisposalError with code LOOPSAFE_ERR_DISPOSAL_FAILED), never left unhandled.
+ */
+export function disposeAlone(name: string, instance: unknown, disposer: Disposer, what: string): void {
+  runDisposers([name, instance, disposer], what).catch(reportLate);
 }
 
 type Failures = { name: string; error: unknown }[] | undefined;

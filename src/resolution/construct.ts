@@ -5,7 +5,7 @@
  */
 import { ResolutionPathError, type LoopsafeError } from '../errors/base.js';
 import { DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError } from '../errors/container.js';
-import { disposeNow, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
+import { disposeAlone, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionTrail } from './observer.js';
 import * as tracing from '../observe/resolve-tracer.js';
 import * as planCodes from './plan.js';
@@ -15,8 +15,6 @@ import type { Site } from './site.js';
 // Read on every construction, so this module's own constants: see the note in resolve.ts.
 const { EMPTY, SINGLETON } = planCodes;
 const { runObserved } = tracing;
-
-const ignore = (): void => {};
 
 /** The stack that owns `plan`'s instances built at `site`: the container's for singletons, else the site's. */
 export function ownerOf(plan: Plan, site: Site): DisposalStack {
@@ -92,59 +90,58 @@ function invoke(plan: Plan, a: unknown[]): unknown {
 }
 
 /**
- * Wait for a factory's promise, within its timeout. The construction is recorded as in flight with its owner, so
- * disposing the owner waits for it; an instance that arrives after the timeout is still tracked (or disposed at
- * once when its owner is gone), never dropped.
+ * Wait for a factory's promise, within its timeout, unless its owner stops first. The construction is watched by
+ * its owner: when the owner is disposed, its waiters reject with LOOPSAFE_ERR_DISPOSED at once, without waiting for
+ * a factory that ignores its signal. Whatever the factory delivers is kept exactly once: tracked with its owner on
+ * time, tracked too when it arrives after its timeout (the owner disposes it later), or disposed on arrival when
+ * the owner's disposers have already run. A late rejection has nobody waiting and is dropped.
  */
 function settle(
   plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined, trail?: ResolutionTrail,
 ): Promise<unknown> {
-  const timed = plan.timeout > 0 ? withTimeout(plan, site, promise, timer) : promise;
   const owner = ownerOf(plan, site);
-  owner.begin();
-  return timed.then(
-    (value) => {
-      try {
-        track(plan, site, value);
-      } finally {
-        owner.end(); // after track(): a dispose() waiting for this construction then disposes its instance too
-      }
-      return value;
-    },
-    (error: unknown) => {
-      owner.end();
-      // The observer may add what it saw during the run to an error it did not raise (a timeout).
-      const observer = trail === undefined ? undefined : site.root.observer;
-      throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
-    },
-  );
-}
-
-function withTimeout(plan: Plan, site: Site, promise: Promise<unknown>, timer: AbortController | undefined): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const fire = (): void => {
-      late = true;
-      const error = new ProviderTimeoutError([plan.name], plan.timeout);
-      timer?.abort(error);
-      reject(error);
+  const waited = new Promise((resolve, reject) => {
+    let open = true;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const stop = (reason: unknown): void => {
+      if (!open) return;
+      open = false;
+      if (timeout !== undefined) clearTimeout(timeout);
+      owner.unwatch(stop);
+      reject(reason);
     };
-    const timeout = setTimeout(fire, plan.timeout);
+    if (!owner.watch(stop)) stop(owner.stopReason);
+    else if (plan.timeout > 0) {
+      timeout = setTimeout(() => {
+        const error = new ProviderTimeoutError([plan.name], plan.timeout);
+        timer?.abort(error);
+        stop(error);
+      }, plan.timeout);
+    }
     promise.then(
       (value) => {
-        clearTimeout(timeout);
-        if (!late) resolve(value);
-        else keepLate(plan, site, value);
+        if (!open) return keepLate(plan, site, value);
+        open = false;
+        if (timeout !== undefined) clearTimeout(timeout);
+        owner.unwatch(stop);
+        try {
+          track(plan, site, value);
+          resolve(value);
+        } catch (error) {
+          reject(error);
+        }
       },
-      (error: unknown) => {
-        clearTimeout(timeout);
-        reject(error); // ignored by the settled promise once the timeout has fired
-      },
+      (error: unknown) => stop(error),
     );
+  });
+  return waited.then(undefined, (error: unknown) => {
+    // The observer may add what it saw during the run to an error it did not raise (a timeout).
+    const observer = trail === undefined ? undefined : site.root.observer;
+    throw failed(plan, observer?.runFailed === undefined ? error : observer.runFailed(trail!, error));
   });
 }
 
-/** An instance that arrived after its timeout: disposed with its owner, or at once if the owner is gone. */
+/** An instance that arrived after its waiters were let go: disposed with its owner, or at once if the owner is gone. */
 function keepLate(plan: Plan, site: Site, instance: unknown): void {
   try {
     track(plan, site, instance);
@@ -162,8 +159,7 @@ function track(plan: Plan, site: Site, instance: unknown): void {
     return;
   }
   // It finished building after its owner's disposers ran: dispose it now rather than leak it.
-  const late = disposeNow(plan.name, instance, plan.disposer, 'late instance');
-  late.catch(ignore);
+  stack.disposeLate(plan.name, instance, plan.disposer);
   throw new DisposedError(site.slots === null ? 'container' : 'scope', `keep ${plan.name}`);
 }
 
@@ -199,5 +195,5 @@ function discardRejected(plan: Plan, verdict: ResolutionPathError): void {
   const instance = holder[REJECTED_INSTANCE];
   delete holder[REJECTED_INSTANCE]; // the error may be kept (logged, cached by a caller); the instance must not be
   if (instance === undefined || (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance)))) return;
-  disposeNow(plan.name, instance, plan.disposer, 'rejected instance').catch(ignore);
+  disposeAlone(plan.name, instance, plan.disposer, 'rejected instance');
 }

@@ -200,7 +200,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     }
   }
   if (pendingAt !== undefined) {
-    return awaitPending(args, pendingAt).then(
+    const waiting = awaitPending(args, pendingAt).then(
       (values) => {
         // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
         if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
@@ -211,6 +211,10 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         throw unwind(plan, error);
       },
     );
+    // A dependency owned by a longer-lived stack (a singleton a request-scoped provider waits for) does not stop
+    // when this owner is disposed: let this construction's waiters go at once all the same.
+    const owner = ownerOf(plan, site);
+    return owner === site.root.stack ? waiting : owner.guard(waiting);
   }
   return construct(plan, site, args, here, timer);
 }

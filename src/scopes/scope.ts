@@ -12,7 +12,7 @@ import { traced } from '../observe/trace.js';
 import type { Key, KeyType } from '../tokens.js';
 
 // What every request reads, as this module's own constants: see the note in resolution/resolve.ts.
-const { KIND_SUPPLIED } = planCodes;
+const { KIND_SUPPLIED, SINGLETON } = planCodes;
 const { settled } = disposal;
 const { tracing } = channels;
 
@@ -30,7 +30,11 @@ export interface Scope extends AsyncDisposable {
   resolveSync<K extends Key>(key: K): KeyType<K>;
   /** Give this scope its value for a key declared `{ supplied: true }` (the request id, the request). */
   supply<K extends Key>(key: K, value: KeyType<K>): this;
-  /** Dispose what this scope created, newest first, exactly once. Later calls return the same promise. */
+  /**
+   * Dispose what this scope created, newest first, exactly once, awaiting each disposer. Resolves still pending
+   * reject with `LOOPSAFE_ERR_DISPOSED` at once and their `AbortSignalToken` aborts; dispose() does not wait for
+   * their factories, and an instance that arrives later is disposed on arrival. Later calls return the same promise.
+   */
   dispose(): Promise<void>;
   /** True once `dispose()` has been called. */
   readonly disposed: boolean;
@@ -72,8 +76,12 @@ export class RequestScope implements Scope, Site {
 
   resolve<K extends Key>(key: K): Promise<KeyType<K>> {
     try {
-      const value = this.resolveRaw(this.#host.planOf(key));
-      return (value instanceof Promise ? value : Promise.resolve(value)) as Promise<KeyType<K>>;
+      const plan = this.#host.planOf(key);
+      const value = this.resolveRaw(plan);
+      if (!(value instanceof Promise)) return Promise.resolve(value) as Promise<KeyType<K>>;
+      // A singleton still building belongs to the container, which keeps building it; this scope's caller is let
+      // go when the scope is disposed, as it would be for anything the scope builds itself.
+      return (plan.lt === SINGLETON && plan.pends ? this.stack.guard(value) : value) as Promise<KeyType<K>>;
     } catch (error) {
       return Promise.reject(error as Error);
     }

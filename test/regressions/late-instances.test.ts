@@ -1,5 +1,5 @@
 // Issue 9, defects 2 and 3: an instance that arrives after its timeout, or while its container is disposing, is
-// disposed exactly once, never leaked; container.dispose() returns only once it is.
+// disposed exactly once, never leaked. (Issue 21: dispose() no longer waits for it; it is disposed on arrival.)
 import test from 'ava';
 import { setImmediate as macrotask } from 'node:timers/promises';
 import { createContainer, token, type LoopsafeError } from '../../src/index.js';
@@ -53,34 +53,36 @@ test('a request-scoped instance that settles after its timeout, once its scope i
   t.is(await disposed, 'late');
 });
 
-test('container.dispose() waits for a singleton still being built, then disposes it exactly once', async (t) => {
+test('container.dispose() does not wait for a singleton still being built, and disposes it exactly once on arrival', async (t) => {
   const log: string[] = [];
   const { open, opened } = gate();
+  const arrived = gate();
   const Db = token<{ id: string }>('Db');
   const c = createContainer().register(Db, {
     useFactory: async () => {
       await opened;
       return { id: 'db' };
     },
-    dispose: (db) => void log.push(db.id),
+    dispose: (db) => {
+      log.push(db.id);
+      arrived.open();
+    },
   });
   const pending = c.resolve(Db);
-  let done = false;
-  const disposing = c.dispose().then(() => (done = true));
-  await macrotask();
-  t.false(done, 'dispose() has not returned while Db is building');
+  await c.dispose(); // Db's gate is shut: a dispose() that waited would never return
+  t.is(((await t.throwsAsync(pending)) as LoopsafeError).code, 'LOOPSAFE_ERR_DISPOSED');
+  t.deepEqual(log, []);
   open();
-  await disposing;
-  t.deepEqual(log, ['db'], 'disposed before dispose() returned');
-  t.deepEqual(await pending, { id: 'db' });
+  await arrived.opened;
   await c.dispose();
   await macrotask();
   t.deepEqual(log, ['db'], 'exactly once');
 });
 
-test('container.dispose() waits for a request scope\'s construction in flight, then disposes it', async (t) => {
+test('container.dispose() does not wait for a request scope\'s construction in flight, and disposes it on arrival', async (t) => {
   const log: string[] = [];
   const { open, opened } = gate();
+  const arrived = gate();
   const Conn = token<{ id: string }>('Conn');
   const c = createContainer().register(Conn, {
     lifetime: 'request',
@@ -88,15 +90,17 @@ test('container.dispose() waits for a request scope\'s construction in flight, t
       await opened;
       return { id: 'conn' };
     },
-    dispose: (conn) => void log.push(conn.id),
+    dispose: (conn) => {
+      log.push(conn.id);
+      arrived.open();
+    },
   });
   const pending = c.createScope().resolve(Conn);
-  const disposing = c.dispose();
-  await macrotask();
+  await c.dispose();
+  t.is(((await t.throwsAsync(pending)) as LoopsafeError).code, 'LOOPSAFE_ERR_DISPOSED');
   open();
-  await disposing;
+  await arrived.opened;
   t.deepEqual(log, ['conn']);
-  t.deepEqual(await pending, { id: 'conn' });
 });
 
 test('a dependent whose dependency finishes while its owner disposes is not built', async (t) => {
