@@ -1,6 +1,9 @@
-import { LateOffloadError, LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
+import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
+import { LateWork } from './late-work.js';
+import { ContextNeeds } from './context-needs.js';
+import { throwVerdict, withEvidence } from './verdict.js';
 import { validateOptions } from '../options/validate.js';
-import { REJECTED_INSTANCE, type ResolutionTrail } from '../resolution/observer.js';
+import type { ResolutionTrail } from '../resolution/observer.js';
 import * as construction from '../resolution/construct.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import * as blockClock from './block-clock.js';
@@ -79,18 +82,15 @@ class Monitor implements ThreadMonitor, RunOwner {
   readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
   /** Mode `warn`: learn which providers' runs need no async context (see `runFactory`). */
   readonly #learns: boolean;
-  /** Providers (by `trail.id`) whose factory ran with nothing left behind: their runs need no async context. */
-  readonly #quiet = new WeakSet<object>();
-  /** Providers whose factory once returned a promise or left a resource behind: always run with an async context. */
-  readonly #noisy = new WeakSet<object>();
+  /** Which providers' runs need no async context (mode `warn`). */
+  readonly #needs = new ContextNeeds();
   /** Runs the resolver gave up on before they found anything: what they find later is warned, not kept. */
   readonly #abandoned = new WeakSet<ResolutionTrail>();
 
   /** Mode `warn`: which runs are checked in full (see `ThreadMonitorOptions.sampleRate`). */
   readonly #sampling: CheckBudget | undefined;
-  /** Mode `throw`: work found after its run had settled, for `assertClean()`, and by provider for its next run. */
-  #late: OffloadFinding[] = [];
-  readonly #lateBy = new WeakMap<object, OffloadFinding[]>();
+  /** Mode `throw`: work found after its run had settled, for `assertClean()` and for the provider's next run. */
+  readonly #late = new LateWork();
 
   constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[], sampling: CheckBudget | undefined) {
     this.mode = mode;
@@ -140,7 +140,7 @@ class Monitor implements ThreadMonitor, RunOwner {
         dropStamp();
         return invoke();
       }
-      if (this.#runs !== undefined) this.#failLate(trail, id);
+      if (this.#runs !== undefined) this.#late.failRun(trail, id);
     }
     const run = new Run(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
@@ -148,7 +148,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     else dropStamp();
     // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
     const learning = this.#learns && !checking ? id : undefined;
-    const quiet = learning !== undefined && this.#quiet.has(learning);
+    const quiet = learning !== undefined && this.#needs.quiet(learning);
     let result: R;
     const outer = enterSync(run);
     try {
@@ -164,44 +164,30 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (!isThenable(result)) {
       run.settled = true;
-      if (learning !== undefined) this.#learn(learning, quiet, !run.created);
-      this.#verdict(run, result);
+      if (learning !== undefined) this.#needs.learn(learning, quiet, !run.created);
+      if (this.mode === 'throw' && !this.#closed) throwVerdict(run, result);
       return result;
     }
-    if (learning !== undefined) this.#learn(learning, quiet, false);
+    if (learning !== undefined) this.#needs.learn(learning, quiet, false);
     return Promise.resolve(result).then(
       (value: unknown) => {
         run.settled = true;
-        this.#verdict(run, value);
+        if (this.mode === 'throw' && !this.#closed) throwVerdict(run, value);
         return value;
       },
       (error: unknown) => {
         run.settled = true;
-        throw this.#withEvidence(run, error);
+        throw (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
       },
     ) as R;
   }
 
-  /** The factory threw in its synchronous part: what to throw instead (see `#withEvidence`). */
+  /** The factory threw in its synchronous part: what to throw instead (see `withEvidence`). */
   #threw(run: FactoryRun, error: unknown, budget: number, id: object | undefined, quiet: boolean): unknown {
     run.settled = true;
     if (budget > 0) dropWatch();
-    if (run.created && id !== undefined) this.#learn(id, quiet, false);
-    return this.#withEvidence(run, error);
-  }
-
-  /**
-   * Remember whether a provider's factory can run without an async context: it returned a plain value and created
-   * no async resource. One that ever did otherwise keeps its context for good.
-   */
-  #learn(id: object, quiet: boolean, quietNow: boolean): void {
-    if (quietNow === quiet) return;
-    if (quietNow) {
-      if (!this.#noisy.has(id)) this.#quiet.add(id);
-    } else {
-      this.#quiet.delete(id);
-      this.#noisy.add(id);
-    }
+    if (run.created && id !== undefined) this.#needs.learn(id, quiet, false);
+    return (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
   }
 
   /**
@@ -216,7 +202,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (run.settled) return error;
     run.settled = true;
-    return this.#withEvidence(run, error);
+    return (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
   }
 
   /** @internal */
@@ -224,7 +210,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     // Work found after its run settled (a promise callback the factory left behind creates no resource we see):
     // that provider's later runs keep their async context.
     const id = run.trail.id;
-    if (this.#learns && finding.phase === 'after' && id !== undefined) this.#learn(id, this.#quiet.has(id), false);
+    if (this.#learns && finding.phase === 'after' && id !== undefined) this.#needs.learn(id, this.#needs.quiet(id), false);
     if (id !== undefined) this.#sampling?.found(id);
     if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {
@@ -235,34 +221,10 @@ class Monitor implements ThreadMonitor, RunOwner {
       run.offloads.push(finding);
       return;
     }
-    if (this.mode === 'throw') this.#lateWork(id, finding);
+    if (this.mode === 'throw') this.#late.add(id, finding);
     if (this.mode !== 'off') {
       this.#warn(`${finding.path.join('>')}|${finding.kind}|${finding.phase}`, ThreadOffloadError.code, offloadWarning(finding));
     }
-  }
-
-  /** Mode `throw`: keep late work for `assertClean()` and for the provider's next run (see `LateOffloadError`). */
-  #lateWork(id: object | undefined, finding: OffloadFinding): void {
-    if (this.#late.length < 1000) this.#late.push(finding);
-    if (id === undefined) return;
-    const list = this.#lateBy.get(id);
-    if (list === undefined) this.#lateBy.set(id, [finding]);
-    else if (list.length < 100) list.push(finding);
-  }
-
-  /** Mode `throw`: the provider's previous run left work that ran late; this run fails with it, before it starts. */
-  #failLate(trail: ResolutionTrail, id: object): void {
-    const late = this.#lateBy.get(id);
-    if (late === undefined) return;
-    this.#lateBy.delete(id);
-    throw new LateOffloadError(late[0]?.path ?? [trail.name], late);
-  }
-
-  assertClean(): void {
-    if (this.#late.length === 0) return;
-    const late = this.#late;
-    this.#late = [];
-    throw new LateOffloadError(late[0]!.path, late);
   }
 
   /** Count and publish a finding; false when nothing more is to be done (closed monitor, allowed work). */
@@ -277,6 +239,10 @@ class Monitor implements ThreadMonitor, RunOwner {
       return false;
     }
     return true;
+  }
+
+  assertClean(): void {
+    this.#late.assertNone();
   }
 
   stats(): ThreadMonitorStats {
@@ -316,33 +282,6 @@ class Monitor implements ThreadMonitor, RunOwner {
       this.#warn(`${finding.path.join('>')}|block`, LoopBlockedError.code,
         `${finding.path.join(' -> ')}: the factory held the event loop for ${finding.ms.toFixed(1)} ms (budget ${finding.budgetMs} ms).`);
     }
-  }
-
-  /**
-   * In mode `throw`, fail the run if it offloaded or blocked while it ran. The verdict carries the instance the
-   * factory built, so the container disposes it (a Worker it started is terminated) instead of dropping it.
-   */
-  #verdict(run: FactoryRun, instance: unknown): void {
-    if (this.mode !== 'throw' || this.#closed) return;
-    const name = [run.trail.name];
-    let verdict: ThreadOffloadError | LoopBlockedError | undefined;
-    if (run.offloads !== undefined) verdict = new ThreadOffloadError(name, run.offloads);
-    else if (run.loopBlock !== undefined) verdict = new LoopBlockedError(name, run.loopBlock);
-    if (verdict === undefined) return;
-    if (instance !== undefined) Object.defineProperty(verdict, REJECTED_INSTANCE, { value: instance, configurable: true });
-    throw verdict;
-  }
-
-  /**
-   * A run that ends in an error (its own failure, a timeout) after it offloaded: in mode `throw` the offload is the
-   * verdict and the failure its cause, so the evidence travels with whatever ended the resolution.
-   */
-  #withEvidence(run: FactoryRun, error: unknown): unknown {
-    if (this.mode !== 'throw' || this.#closed) return error;
-    const name = [run.trail.name];
-    if (run.offloads !== undefined) return new ThreadOffloadError(name, run.offloads, { cause: error });
-    if (run.loopBlock !== undefined) return new LoopBlockedError(name, run.loopBlock, { cause: error });
-    return error;
   }
 
   /** One warning per provider path and kind of work, however often the factory runs. */
