@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResolutionObserver } from '../resolution/observer.js';
+import type { ContainerInternals } from '../container/seam.js';
+import { InvalidOptionError } from '../errors/container.js';
 import { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions } from '../threads/monitor.js';
 
 /**
@@ -38,6 +40,26 @@ export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false
   if (monitor === undefined && observer !== undefined) return { monitor: undefined, owned: false, reason: 'observer option' };
   if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false, reason };
   return { monitor: createThreadMonitor(monitor ?? defaultMonitorOptions()), owned: true, reason };
+}
+
+/**
+ * The plugin's monitor, by the same rule as `createApp()`'s, for a container created without an observer: the
+ * plugin gives it one before it boots. A container with an observer of its own (or a testing block's) keeps it, and
+ * gets no default. `undefined` when `createApp()` already chose the app's monitor (it registers the plugin).
+ */
+export function pluginMonitor(app: FastifyInstance, monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, container: ContainerInternals): AppMonitor | undefined {
+  if (app.hasDecorator('threadMonitor')) return undefined;
+  if (monitor === false) return { monitor: undefined, owned: false, reason: monitorReason(monitor) };
+  if (container.root.observer !== undefined) {
+    if (monitor !== undefined) throw new InvalidOptionError('loopsafe plugin', 'monitor', 'no monitor option when the container was created with an observer (pass the monitor as createContainer({ observer }))', monitor);
+    return { monitor: undefined, owned: false, reason: 'container observer' };
+  }
+  const watch = appMonitor(monitor, undefined);
+  if (watch.monitor !== undefined && !container.adoptObserver(watch.monitor)) {
+    if (watch.owned) watch.monitor.close();
+    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container not yet booted, so its thread monitor sees every factory run', container);
+  }
+  return watch;
 }
 
 /** A monitor from `createThreadMonitor()`, as opposed to options for one; `createApp`'s option rule asks the same. @internal */

@@ -2,8 +2,9 @@
 // the boot log names the mode and why, it is replaceable, and it is closed with the app. Serial: tests set NODE_ENV.
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { createThreadMonitor, provide, token } from '../../src/index.js';
-import { createApp, route } from '../../src/fastify/index.js';
+import fastify from 'fastify';
+import { createContainer, createThreadMonitor, provide, token } from '../../src/index.js';
+import { createApp, loopsafePlugin, route } from '../../src/fastify/index.js';
 
 const Config = token<{ name: string }>('Config');
 const providers = [provide(Config, { useValue: { name: 'app' } })];
@@ -72,6 +73,63 @@ for (const [env, mode, reason] of matrix) {
     }
   });
 }
+
+for (const [env, mode, reason] of matrix) {
+  test.serial(`NODE_ENV ${env ?? 'unset'}: loopsafePlugin gives a container without an observer a ${mode} monitor, over a real socket`, async (t) => {
+    withEnv(t, env);
+    const Flags = token<number>('Flags');
+    const warnings: Error[] = [];
+    const listener = (w: Error): void => void warnings.push(w);
+    process.on('warning', listener);
+    t.teardown(() => process.off('warning', listener));
+    const log = logLines();
+    const app = fastify({ logger: { level: 'info', stream: log.stream } });
+    t.teardown(() => app.close());
+    await app.register(loopsafePlugin, {
+      container: createContainer({ providers: [provide(Flags, { lifetime: 'request', useFactory: async () => (await readFile(new URL(import.meta.url), 'utf8')).length })] }),
+      routes: [route({ method: 'GET', url: '/flags', inject: [Flags], handler: ([flags]) => ({ flags }) })],
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const monitor = app.threadMonitor!;
+    t.is(monitor.mode, mode);
+    t.true(log.lines.some((l) => String(l['msg']).startsWith(`loopsafe: monitor: ${mode} (${reason})`)));
+    const { port } = app.server.address() as { port: number };
+    const response = await fetch(`http://127.0.0.1:${port}/flags`);
+    t.is(response.status, 200);
+    await response.arrayBuffer();
+    await new Promise((resolve) => setImmediate(resolve));
+    const named = warnings.some((w) => (w as { code?: string }).code === 'LOOPSAFE_ERR_THREAD_OFFLOAD' && /GET \/flags -> Flags/.test(w.message));
+    t.is(named, mode === 'warn');
+    await app.close();
+    t.false(monitor.active, 'the plugin closed the monitor it made');
+  });
+}
+
+test.serial('loopsafePlugin: a container with its own observer keeps it; an explicit monitor then is refused; false means none', async (t) => {
+  withEnv(t, undefined);
+  const mine = createThreadMonitor({ mode: 'throw' });
+  t.teardown(() => mine.close());
+  const kept = fastify();
+  await kept.register(loopsafePlugin, { container: createContainer({ providers, observer: mine }), routes: [hello] });
+  t.is(kept.threadMonitor, undefined, 'the container\'s observer is its watcher');
+  await kept.close();
+  const refused = fastify();
+  const error = await t.throwsAsync(refused.register(loopsafePlugin, { container: createContainer({ providers, observer: mine }), routes: [hello], monitor: { mode: 'warn' } }));
+  t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
+  await refused.close().catch(() => {});
+  const none = fastify();
+  await none.register(loopsafePlugin, { container: createContainer({ providers }), routes: [hello], monitor: false });
+  t.is(none.threadMonitor, undefined);
+  await none.close();
+  const explicit = fastify();
+  await explicit.register(loopsafePlugin, { container: createContainer({ providers }), routes: [hello], monitor: { mode: 'throw' } });
+  t.is(explicit.threadMonitor?.mode, 'throw');
+  await explicit.close();
+  const misspelt = fastify();
+  const bad = await t.throwsAsync(misspelt.register(loopsafePlugin, { container: createContainer({ providers }), routes: [hello], monitor: { mod: 'warn' } as never }));
+  t.is((bad as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
+  await misspelt.close().catch(() => {});
+});
 
 test.serial('an explicit monitor option wins over NODE_ENV, and the boot log says so', async (t) => {
   for (const env of ['production', undefined]) {
