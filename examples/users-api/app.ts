@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { defineClusterApp } from 'loopsafe';
-import { checkApp, createApp, defaultMonitorOptions, route, type AppOptions, type ShutdownOptions } from 'loopsafe/fastify';
+import { checkApp, createApp, route, type AppOptions, type ShutdownOptions } from 'loopsafe/fastify';
 import { offendingFeatureFlags, providers } from './providers.js';
 import { routes } from './routes.js';
 import { UsersController } from './users.controller.js';
@@ -38,8 +38,9 @@ export function usersApiOptions(options: UsersApiOptions = {}): AppOptions {
     ...(options.offender === true ? { overrides: [offendingFeatureFlags] } : {}),
     controllers: [UsersController],
     routes: [...routes, metrics],
-    // The environment's default mode (the boot log says which, and why), plus this registry for GET /metrics.
-    monitor: { ...defaultMonitorOptions(), metrics: registry },
+    // No mode: the environment's (warn unless NODE_ENV=production; the boot log says which, and why), plus this
+    // registry for GET /metrics.
+    monitor: { metrics: registry },
     // pino's default stdout destination writes through libuv's thread pool (its first log line starts the pool's
     // threads); a synchronous destination keeps the demo's thread count about the app itself.
     fastify: options.fastify ?? { loggerInstance: pino(pino.destination({ dest: 1, sync: true })) },

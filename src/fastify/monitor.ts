@@ -35,11 +35,12 @@ export interface AppMonitor {
  * added beside it.
  */
 export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, observer: ResolutionObserver | readonly ResolutionObserver[] | undefined): AppMonitor {
-  const reason = monitorReason(monitor);
-  if (monitor === false) return { monitor: undefined, owned: false, reason };
+  if (monitor === false) return { monitor: undefined, owned: false, reason: monitorReason(monitor) };
   if (monitor === undefined && observer !== undefined) return { monitor: undefined, owned: false, reason: 'observer option' };
-  if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false, reason };
-  return { monitor: createThreadMonitor(monitor ?? defaultMonitorOptions()), owned: true, reason };
+  if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false, reason: monitorReason(monitor) };
+  // Options without a mode keep the environment's (`monitor: { metrics }` adds metrics to the default).
+  const options = { ...defaultMonitorOptions(), ...monitor };
+  return { monitor: createThreadMonitor(options), owned: true, reason: monitorReason(monitor?.mode) };
 }
 
 /**

@@ -147,6 +147,17 @@ test.serial('an explicit monitor option wins over NODE_ENV, and the boot log say
   await none.close();
 });
 
+test.serial('monitor options without a mode keep the environment\'s mode and its reason', async (t) => {
+  for (const [env, mode, reason] of matrix) {
+    withEnv(t, env);
+    const log = logLines();
+    const app = await createApp({ providers, routes: [hello], monitor: { captureStacks: false }, fastify: { logger: { level: 'info', stream: log.stream } }, shutdown: false });
+    t.is(app.threadMonitor!.mode, mode);
+    t.true(log.lines.some((l) => String(l['msg']).startsWith(`loopsafe: monitor: ${mode} (${reason})`)));
+    await app.close();
+  }
+});
+
 test.serial('the default samples the OS thread count, and closes its monitor with the app', async (t) => {
   withEnv(t, 'production');
   const app = await createApp({ providers, routes: [hello], shutdown: false });
