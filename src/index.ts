@@ -35,7 +35,7 @@ export type { OffloadFinding, LoopBlockFinding, ThreadSample } from './findings/
 export type { SourceSite } from './findings/types.js';
 export type { WorkKind } from './findings/types.js';
 export type { MetricsRegistry } from './threads/metrics.js';
-export { ThreadOffloadError, LoopBlockedError, ThreadCountUnsupportedError } from './errors/threads.js';
+export { ThreadOffloadError, LateOffloadError, LoopBlockedError, ThreadCountUnsupportedError } from './errors/threads.js';
 export { createCache } from './cache/create.js';
 export { provideCache, CacheToken } from './cache/provide.js';
 export { jsonSerializer, type CacheSerializer } from './cache/serialize.js';

@@ -26,7 +26,9 @@ export function monitorFor(variant: Variant): ThreadMonitor | undefined {
   // a GC pause or a descheduled process on a loaded machine cannot turn a run into a LoopBlockedError.
   const loopBlockBudgetMs = Number(process.env.BUDGET ?? 60_000);
   if (variant === 'routes') return createThreadMonitor({ mode: 'warn', routes: true, loopBlockBudgetMs });
-  return createThreadMonitor({ mode: variant, loopBlockBudgetMs });
+  // SAMPLE_RATE: mode warn's sampleRate (its default when unset), to see what the sampled runs cost.
+  const sampleRate = process.env.SAMPLE_RATE === undefined ? undefined : Number(process.env.SAMPLE_RATE);
+  return createThreadMonitor({ mode: variant, loopBlockBudgetMs, ...(variant === 'warn' && sampleRate !== undefined ? { sampleRate } : {}) });
 }
 
 export function buildGraph(variant: Variant): { container: Container; disposed: () => number; monitor: ThreadMonitor | undefined } {

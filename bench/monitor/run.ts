@@ -1,4 +1,4 @@
-// npm run bench:monitor [-- --only=m3,inject,http] — the thread monitor's cost: M3 per mode, scenario H off vs sampling.
+// npm run bench:monitor [-- --only=m3,inject,http,app] — the thread monitor's cost: M3 per mode, scenario H off vs sampling.
 // Each (variant, repetition) runs in its own process; variants are interleaved; medians with the spread.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,6 +43,36 @@ async function m3(): Promise<void> {
     const xs = results.get(v)!;
     console.log(`| ${label[v]} | ${median(xs).toFixed(0)} | ${spread(xs)} | ${pairedRatio(xs, base).toFixed(2)}x |`);
   }
+  const off = results.get('off')!;
+  ratioLine('M3 warn/off (target <= 1.25x)', results.get('warn')!.map((x, i) => x / off[i]!));
+}
+
+/** One ratio per interleaved pair, as min / median / max. */
+function ratioLine(name: string, ratios: number[]): void {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`RATIO ${name}: min ${sorted[0]!.toFixed(3)}x, median ${median(sorted).toFixed(3)}x, max ${sorted[sorted.length - 1]!.toFixed(3)}x (${sorted.length} pairs)`);
+}
+
+/** createApp's default route over HTTP, mode warn (the default outside production) against off (production's). */
+async function defaultApp(): Promise<void> {
+  const reps = Math.max(5, httpReps);
+  const ratios: number[] = [];
+  const rps = { off: [] as number[], warn: [] as number[] };
+  for (let r = 0; r < reps; r++) {
+    // Alternate which runs first, so a trend in the machine's load does not favour one mode.
+    const order = r % 2 === 0 ? (['off', 'warn'] as const) : (['warn', 'off'] as const);
+    const got: Record<string, number> = {};
+    for (const mode of order) {
+      const result = await http(mode, './default-app.js');
+      if (result.disposed !== result.served) throw new Error('a request scope was not disposed');
+      got[mode] = result.rps;
+      rps[mode].push(result.rps);
+    }
+    ratios.push(got['warn']! / got['off']!);
+  }
+  console.log(`\nDefault createApp route (GET /hello, 5 request-scoped factories), autocannon -c 100, ${seconds} s, ${reps} interleaved pairs`);
+  console.log(`req/s mode off: median ${median(rps.off).toFixed(0)} (${spread(rps.off)}); mode warn: median ${median(rps.warn).toFixed(0)} (${spread(rps.warn)})`);
+  ratioLine('HTTP default createApp route warn/off req/s (target >= 0.97x)', ratios);
 }
 
 async function inject(): Promise<void> {
@@ -66,8 +96,8 @@ async function inject(): Promise<void> {
   }
 }
 
-async function http(variant: string): Promise<{ rps: number; p99: number; cpuUs: number; served: number; disposed: number; threads: string }> {
-  const [cmd, args] = onCore(0, [process.execPath, here('./server.js'), variant]);
+async function http(variant: string, script = './server.js'): Promise<{ rps: number; p99: number; cpuUs: number; served: number; disposed: number; threads: string }> {
+  const [cmd, args] = onCore(0, [process.execPath, here(script), variant]);
   const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
   const port = Number((await lines.next()).value);
@@ -137,3 +167,4 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 if (only === undefined || only.includes('m3')) await m3();
 if (only === undefined || only.includes('inject')) await inject();
 if (only === undefined || only.includes('http')) await httpScenario();
+if (only === undefined || only.includes('app')) await defaultApp();

@@ -18,8 +18,8 @@ export interface UsersApiOptions {
 }
 
 /**
- * Build the users API, watched by the thread monitor in `warn` mode (createApp's default only samples threads; the
- * demo also names the provider that offloads), with its metrics on `GET /metrics` in Prometheus text.
+ * Build the users API, watched by the thread monitor in createApp's default mode (`warn` unless NODE_ENV is
+ * `production`: it names the provider that offloads), with its metrics on `GET /metrics` in Prometheus text.
  */
 export async function buildUsersApi(options: UsersApiOptions = {}): Promise<FastifyInstance> {
   return createApp(usersApiOptions(options));
@@ -38,7 +38,9 @@ export function usersApiOptions(options: UsersApiOptions = {}): AppOptions {
     ...(options.offender === true ? { overrides: [offendingFeatureFlags] } : {}),
     controllers: [UsersController],
     routes: [...routes, metrics],
-    monitor: { mode: 'warn', sampleIntervalMs: 1000, metrics: registry },
+    // No mode: the environment's (warn unless NODE_ENV=production; the boot log says which, and why), plus this
+    // registry for GET /metrics.
+    monitor: { metrics: registry },
     // pino's default stdout destination writes through libuv's thread pool (its first log line starts the pool's
     // threads); a synchronous destination keeps the demo's thread count about the app itself.
     fastify: options.fastify ?? { loggerInstance: pino(pino.destination({ dest: 1, sync: true })) },

@@ -22,5 +22,5 @@ export function formatDoctor(report: DoctorReport): string {
   const verdict = findings.length === 0
     ? 'No findings: no factory offloaded work or blocked the loop, every disposer succeeded.'
     : `${findings.length} finding${findings.length === 1 ? '' : 's'}:\n${findings.join('\n')}`;
-  return `loopsafe doctor ${report.module}\n\n${table(rows)}\n\n${verdict}\n`;
+  return `loopsafe doctor ${report.module}\n${report.monitor}\n\n${table(rows)}\n\n${verdict}\n`;
 }

@@ -5,6 +5,7 @@ import type { LoopBlockFinding, OffloadFinding, WorkKind } from '../findings/typ
 import { acquireAttribution, releaseAttribution } from '../threads/attribution.js';
 import { createThreadMonitor } from '../threads/monitor.js';
 import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
+import { defaultMonitorOptions, monitorReason } from '../fastify/monitor.js';
 import { closeTarget, containerOf, loadTarget } from './load.js';
 import { newPhase, Probe, type PhaseRecord } from './probe.js';
 import { defaultRequests, readRequests, type DoctorRequest } from './requests.js';
@@ -39,6 +40,11 @@ export interface DoctorPhase {
 
 /** The result of `loopsafe doctor`. @internal */
 export interface DoctorReport {
+  /**
+   * The monitor mode and why, in words: the doctor checks every run (a leak-check sink makes every monitor
+   * attribute), and says what the app's own default would be in this environment.
+   */
+  readonly monitor: string;
   readonly module: string;
   readonly phases: readonly DoctorPhase[];
   /** Findings over every phase; the command exits with 1 when it is not 0. */
@@ -130,7 +136,7 @@ export async function runDoctor(options: DoctorOptions): Promise<{ report: Docto
       await closeTarget(target);
       phases.push(summarize('shutdown', probe.current, performance.now() - began, [threads, readThreadCount()]));
     }
-    return { report: { module: options.module, phases, findings: phases.reduce((n, p) => n + p.findings.length, 0) }, graph };
+    return { report: { module: options.module, monitor: doctorMonitor(), phases, findings: phases.reduce((n, p) => n + p.findings.length, 0) }, graph };
   } finally {
     setAmbientObserver(previous);
     releaseAttribution();
@@ -138,4 +144,9 @@ export async function runDoctor(options: DoctorOptions): Promise<{ report: Docto
     probe.close();
     monitor.close();
   }
+}
+
+/** What the doctor says about the monitor: its own mode, and the app's default mode here with the reason. */
+function doctorMonitor(): string {
+  return `monitor: warn, every run checked (loopsafe doctor); the app's default here: ${defaultMonitorOptions().mode ?? 'warn'} (${monitorReason(undefined)})`;
 }

@@ -118,7 +118,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   nextSlot = 0;
   readonly stack = new DisposalStack('container');
   readonly root = this;
-  readonly observer: ResolutionObserver | undefined;
+  // Not readonly: adoptObserver() may set it once, before anything is built.
+  observer: ResolutionObserver | undefined;
   readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;
@@ -137,6 +138,13 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     for (const r of options.providers ?? []) this.register(r.key, r.def);
     for (const r of options.overrides ?? []) this.override(r.key, r.def);
     exposeInternals(this, this);
+  }
+
+  /** @internal See `ContainerInternals.adoptObserver`. */
+  adoptObserver(observer: ResolutionObserver): boolean {
+    if (this.observer !== undefined || this.#booting !== undefined || this.disposed) return false;
+    this.observer = observer;
+    return true;
   }
 
   get disposed(): boolean {

@@ -3,6 +3,7 @@ import type { Plan } from '../resolution/plan.js';
 import type { RootSite } from '../resolution/site.js';
 import type { RequestScope } from '../scopes/scope.js';
 import type { Key } from '../tokens.js';
+import type { ResolutionObserver } from '../resolution/observer.js';
 
 /**
  * What adapters inside src/ (the Fastify plugin) may use of a container beyond its public interface: its compiled
@@ -15,6 +16,11 @@ export interface ContainerInternals {
   readonly root: RootSite;
   /** Open a request scope. */
   createScope(): RequestScope;
+  /**
+   * Give a container created without an observer one, before it boots (the Fastify plugin's default thread
+   * monitor). False, and nothing changed, when it has one (its own or a testing block's), has booted or is disposed.
+   */
+  adoptObserver(observer: ResolutionObserver): boolean;
 }
 
 /** Where a container keeps its internals: a symbol the package never exports, so users do not reach them. */

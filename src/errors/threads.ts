@@ -48,6 +48,35 @@ function describe(w: OffloadFinding): string {
   return `${w.kind} (${w.type}${threads === undefined ? '' : `, ${threads}`})${pkg === undefined ? '' : ` inside the package ${pkg}`}`;
 }
 
+/**
+ * In mode `throw`, work a factory started was found after its run had settled (a promise it did not await, a timer,
+ * a native call left running), so it could not fail that resolution. The provider's next run fails with this error
+ * instead, and `monitor.assertClean()` throws it. `work` lists what was found.
+ */
+export class LateOffloadError extends ResolutionPathError {
+  /** The same code, for comparisons without an instance. */
+  static readonly code = 'LOOPSAFE_ERR_THREAD_LATE_OFFLOAD';
+  /** The stable code of this failure, listed in docs/errors.md. */
+  override readonly code = LateOffloadError.code;
+  override name = 'LateOffloadError' as const;
+  /** The late work, each with its kind, resource type and source site. */
+  readonly work: readonly OffloadFinding[];
+  /** @internal */
+  readonly [OBSERVER_VERDICT] = true;
+
+  constructor(path: readonly string[], work: readonly OffloadFinding[]) {
+    const name = path[path.length - 1] ?? '?';
+    const detail = [...new Set(work.map(describe))].join('; ');
+    super(
+      path,
+      `Work the factory of ${name} started ran off the event loop after the factory had settled: ${detail}`,
+      'Await the work inside the factory (so it fails the resolution it belongs to), or start it outside resolution; ' +
+        "the source lines are in the error's `work`.",
+    );
+    this.work = work;
+  }
+}
+
 /** A factory's synchronous part held the event loop longer than the monitor's `loopBlockBudgetMs`, in mode `throw`. */
 export class LoopBlockedError extends ResolutionPathError {
   /** The same code, for comparisons without an instance. */

@@ -42,12 +42,14 @@ export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModu
    */
   shutdown?: ShutdownOptions | false;
   /**
-   * The thread monitor of the app (`app.threadMonitor`). By default the app creates one that samples the OS thread
-   * count every second and attributes nothing (mode `off`: no per-resolution cost), and closes it with the app. Pass
-   * monitor options to have the app create a different one (`{ mode: 'warn' }` names the provider that puts work on
-   * the thread pool; `{ mode: 'throw' }` fails it, for CI), your own monitor (the app leaves it open), or `false` for
-   * none. Passing an `observer` also replaces the default.
-   * @default { mode: 'off', sampleIntervalMs: 1000 }
+   * The thread monitor of the app (`app.threadMonitor`). By default the app creates one that follows the
+   * environment: unless `NODE_ENV` is `production` it is mode `warn` (names the provider and source line that put
+   * work on the thread pool, as a process warning; see docs/monitor-default.md for which runs it checks), in
+   * production mode `off` (no per-resolution cost); both sample the OS thread count every second, and the app
+   * closes it. The boot log names the mode and why (`monitor: warn (NODE_ENV unset)`). Pass monitor options to have
+   * the app create a different one (`{ mode: 'throw' }` fails such a resolution, for CI), your own monitor (the app
+   * leaves it open), or `false` for none. Passing an `observer` also replaces the default.
+   * @default NODE_ENV === 'production' ? { mode: 'off', sampleIntervalMs: 1000 } : { mode: 'warn', sampleIntervalMs: 1000 }
    */
   monitor?: ThreadMonitor | ThreadMonitorOptions | false;
 }

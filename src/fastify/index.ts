@@ -10,6 +10,7 @@
  */
 export { createApp, type AppOptions, type AppModule } from './app.js';
 export { checkApp } from './check.js';
+export { defaultMonitorOptions } from './monitor.js';
 export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';
 export { route, type RouteDeclaration } from './route.js';
 export { Controller, Inject, Params, Query, Headers, Body, Req, Reply, type ControllerOptions } from './decorators.js';

@@ -1,21 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResolutionObserver } from '../resolution/observer.js';
+import type { ContainerInternals } from '../container/seam.js';
+import { InvalidOptionError } from '../errors/container.js';
 import { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions } from '../threads/monitor.js';
 
 /**
- * What `createApp()` watches when the user says nothing: the OS thread count, sampled every second on an unref'd
- * timer, with growth published on `threadChannels.growth` and in `app.threadMonitor.stats()`. Attribution (`warn`,
- * naming the provider and source line that put work on the pool) is one option away, `monitor: { mode: 'warn' }`.
- * It is not the default because it meets its cost target only at the median: measured by `npm run bench:monitor`,
- * `warn` costs 1.94-2.03x on M3 (target at most 2x) while HTTP req/s stayed at 0.917-0.977x of `off` (target at
- * least 0.9x). A default must be cheap enough to leave on everywhere; sampling costs nothing measurable.
+ * What `createApp()` watches when the user says nothing, following the environment as .NET's `ValidateScopes`
+ * does: outside production (`NODE_ENV` unset, `development`, `test`, anything but `production`) mode `warn`
+ * attributes pool work to the provider that caused it (every provider's first runs and every run after a finding
+ * in full, then a 5% sample: see `ThreadMonitorOptions.sampleRate`); in production nothing is attributed. Both
+ * sample the OS thread count every second on an unref'd timer and publish growth on `threadChannels.growth`.
  */
-export const defaultMonitorOptions: Readonly<ThreadMonitorOptions> = Object.freeze({ mode: 'off', sampleIntervalMs: 1000 });
+export function defaultMonitorOptions(env: string | undefined = process.env['NODE_ENV']): Readonly<ThreadMonitorOptions> {
+  return env === 'production' ? { mode: 'off', sampleIntervalMs: 1000 } : { mode: 'warn', sampleIntervalMs: 1000 };
+}
+
+/** Why the app's monitor has its mode, for the boot log: `NODE_ENV unset`, `NODE_ENV=production`, `monitor option`. */
+export function monitorReason(option: unknown, env: string | undefined = process.env['NODE_ENV']): string {
+  if (option !== undefined) return 'monitor option';
+  return env === undefined ? 'NODE_ENV unset' : `NODE_ENV=${env}`;
+}
 
 /** The app's monitor, and whether the app made it (then the app closes it). */
 export interface AppMonitor {
   readonly monitor: ThreadMonitor | undefined;
   readonly owned: boolean;
+  /** Why it has its mode (see {@link monitorReason}). */
+  readonly reason: string;
 }
 
 /**
@@ -24,9 +35,32 @@ export interface AppMonitor {
  * added beside it.
  */
 export function appMonitor(monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, observer: ResolutionObserver | readonly ResolutionObserver[] | undefined): AppMonitor {
-  if (monitor === false || (monitor === undefined && observer !== undefined)) return { monitor: undefined, owned: false };
-  if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false };
-  return { monitor: createThreadMonitor(monitor ?? defaultMonitorOptions), owned: true };
+  if (monitor === false) return { monitor: undefined, owned: false, reason: monitorReason(monitor) };
+  if (monitor === undefined && observer !== undefined) return { monitor: undefined, owned: false, reason: 'observer option' };
+  if (monitor !== undefined && isThreadMonitor(monitor)) return { monitor, owned: false, reason: monitorReason(monitor) };
+  // Options without a mode keep the environment's (`monitor: { metrics }` adds metrics to the default).
+  const options = { ...defaultMonitorOptions(), ...monitor };
+  return { monitor: createThreadMonitor(options), owned: true, reason: monitorReason(monitor?.mode) };
+}
+
+/**
+ * The plugin's monitor, by the same rule as `createApp()`'s, for a container created without an observer: the
+ * plugin gives it one before it boots. A container with an observer of its own (or a testing block's) keeps it, and
+ * gets no default. `undefined` when `createApp()` already chose the app's monitor (it registers the plugin).
+ */
+export function pluginMonitor(app: FastifyInstance, monitor: ThreadMonitor | ThreadMonitorOptions | false | undefined, container: ContainerInternals): AppMonitor | undefined {
+  if (app.hasDecorator('threadMonitor')) return undefined;
+  if (monitor === false) return { monitor: undefined, owned: false, reason: monitorReason(monitor) };
+  if (container.root.observer !== undefined) {
+    if (monitor !== undefined) throw new InvalidOptionError('loopsafe plugin', 'monitor', 'no monitor option when the container was created with an observer (pass the monitor as createContainer({ observer }))', monitor);
+    return { monitor: undefined, owned: false, reason: 'container observer' };
+  }
+  const watch = appMonitor(monitor, undefined);
+  if (watch.monitor !== undefined && !container.adoptObserver(watch.monitor)) {
+    if (watch.owned) watch.monitor.close();
+    throw new InvalidOptionError('loopsafe plugin', 'container', 'a container not yet booted, so its thread monitor sees every factory run', container);
+  }
+  return watch;
 }
 
 /** A monitor from `createThreadMonitor()`, as opposed to options for one; `createApp`'s option rule asks the same. @internal */
@@ -35,18 +69,18 @@ export function isThreadMonitor(value: unknown): value is ThreadMonitor {
 }
 
 /** Say at boot what is watched, and close an owned monitor after the app (and its container) closed. */
-export function announceMonitor(app: FastifyInstance, { monitor, owned }: AppMonitor): void {
+export function announceMonitor(app: FastifyInstance, { monitor, owned, reason }: AppMonitor): void {
   app.decorate('threadMonitor', monitor);
   if (monitor === undefined) {
-    app.log.info('loopsafe: no thread monitor: resolutions are not watched for thread-pool work or new threads');
+    app.log.info({ monitor: { mode: null, reason } }, `loopsafe: monitor: none (${reason}): resolutions are not watched for thread-pool work or new threads`);
     return;
   }
-  const attributes = monitor.mode !== 'off';
+  const what = monitor.mode === 'off'
+    ? "samples the OS thread count and attributes nothing (monitor: { mode: 'warn' } names the provider that offloads)"
+    : 'attributes thread-pool work, Worker threads and loop blocks to the provider that caused them';
   app.log.info(
-    { monitor: { mode: monitor.mode, threads: monitor.stats().threads ?? null, owned } },
-    attributes
-      ? `loopsafe: thread monitor in ${monitor.mode} mode watches every resolution for thread-pool work, Worker threads and loop blocks`
-      : "loopsafe: thread monitor samples the OS thread count (mode off: resolutions are not attributed; monitor: { mode: 'warn' } names the provider that offloads)",
+    { monitor: { mode: monitor.mode, reason, threads: monitor.stats().threads ?? null, owned } },
+    `loopsafe: monitor: ${monitor.mode} (${reason}): ${what}`,
   );
   if (owned) app.addHook('onClose', function closeThreadMonitor(_app, done) {
     monitor.close();

@@ -28,6 +28,11 @@ const shutdown = either(oneOf([false]), shape(shutdownSchema));
 const controllers = list(func('a class decorated with @Controller()'));
 const routes = list(anyObject('a route declared with route()'), 'an array of routes declared with route()');
 
+/** false, a monitor from createThreadMonitor(), or options for the one the app creates. */
+function monitorRule(): ReturnType<typeof either> {
+  return either(oneOf([false]), either(satisfies('a ThreadMonitor', isThreadMonitor), shape(monitorSchema, 'thread monitor options')));
+}
+
 /** `loopsafePlugin`'s options, with the ones fastify's `register()` reads itself. */
 export const pluginSchema = {
   container: required(satisfies('a container from createContainer()', (v) => typeof (v as { createScope?: unknown }).createScope === 'function')),
@@ -37,6 +42,7 @@ export const pluginSchema = {
   prefix: text(),
   logLevel: text(),
   logSerializers: anyObject(),
+  monitor: monitorRule(),
 } satisfies Schema<LoopsafePluginOptions & RegisterOptions>;
 
 const moduleSchema = {
@@ -52,11 +58,7 @@ export const appSchema = {
   modules: list(shape(moduleSchema), 'an array of modules ({ providers, controllers, routes })'),
   fastify: anyObject("fastify's options object"),
   shutdown,
-  // false, a monitor from createThreadMonitor(), or options for the one the app creates.
-  monitor: either(oneOf([false]), either(
-    satisfies('a ThreadMonitor', isThreadMonitor),
-    shape(monitorSchema, 'thread monitor options'),
-  )),
+  monitor: monitorRule(),
 } satisfies Schema<AppOptions>;
 
 /** `@Controller(prefix, options)`'s options, checked when the class is decorated. */

@@ -18,6 +18,8 @@ import { pluginSchema } from './options.js';
 import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
 import type { DrainOptions } from './shutdown.js';
+import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
+import { announceMonitor, pluginMonitor } from './monitor.js';
 
 /** Options of {@link loopsafePlugin}. */
 export interface LoopsafePluginOptions {
@@ -37,6 +39,14 @@ export interface LoopsafePluginOptions {
    * @default {}
    */
   shutdown?: DrainOptions | false;
+  /**
+   * The thread monitor, by the same rule as `createApp()`'s: for a container created without an observer the plugin
+   * creates one before boot, mode `warn` unless `NODE_ENV` is `production` (then `off`, sampling threads only), and
+   * closes it with the app; options, your own monitor, or `false` choose otherwise. A container created with an
+   * observer keeps it. `app.threadMonitor` is the monitor; the boot log names its mode and why.
+   * @default NODE_ENV === 'production' ? { mode: 'off', sampleIntervalMs: 1000 } : { mode: 'warn', sampleIntervalMs: 1000 }
+   */
+  monitor?: ThreadMonitor | ThreadMonitorOptions | false;
 }
 
 const kReply = Symbol('loopsafe.reply');
@@ -57,12 +67,17 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   const delay = shutdown.delay ?? 0;
   const readiness = shutdown.readiness;
 
+  const inside = internalsOf(container, 'loopsafePlugin');
   // Check everything before anything is built: the app's providers, every controller and every route handler.
   const routes = checkAppGraph(container, options.controllers ?? [], options.routes ?? []);
   for (const r of routes) recordRoute(container, { key: r.key, method: [r.method].flat().join(','), url: r.url });
+  // Before boot, so it watches the eager singletons too (createApp() has chosen the app's monitor already).
+  const watch = pluginMonitor(app, options.monitor, inside);
+  if (watch !== undefined) announceMonitor(app, watch);
   try {
     await container.boot();
   } catch (error) {
+    if (watch?.owned === true) watch.monitor?.close();
     // Eager singletons built before the failure are disposed; nothing outlives a failed boot.
     await container.dispose().catch((failure: unknown) => app.log.error({ err: failure }, 'loopsafe: disposing after a failed boot failed'));
     throw error;
@@ -85,7 +100,6 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     scopes.endLast(route);
   });
   hideErrorDetails(app);
-  const inside = internalsOf(container, 'loopsafePlugin');
   // Opt-in (`createThreadMonitor({ routes: true })`): the rest of each request runs as one attributed run.
   const routeRuns = routeAttributionOf(inside.root.observer);
   if (routeRuns !== undefined) {

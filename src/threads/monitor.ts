@@ -1,20 +1,27 @@
 import { LoopBlockedError, ThreadOffloadError } from '../errors/threads.js';
+import { LateWork } from './late-work.js';
+import { ContextNeeds } from './context-needs.js';
+import { throwVerdict, withEvidence } from './verdict.js';
 import { validateOptions } from '../options/validate.js';
-import { REJECTED_INSTANCE, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
+import type { ResolutionTrail } from '../resolution/observer.js';
 import * as construction from '../resolution/construct.js';
 import { acquireAttribution, releaseAttribution } from './attribution.js';
 import * as blockClock from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
 import * as context from './context.js';
 import type { FactoryRun, RunOwner } from './context.js';
-import type { LoopBlockFinding, OffloadFinding, WorkKind } from '../findings/types.js';
+import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
 import { createMetrics, type MetricsRegistry, type MonitorMetrics } from './metrics.js';
+import { CheckBudget } from './check-budget.js';
+import { allows, offloadWarning, threadsText } from './finding-text.js';
+import type { AllowRule, MonitorMode, ThreadMonitor, ThreadMonitorOptions, ThreadMonitorStats } from './monitor-types.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { monitorSchema } from './options.js';
 import * as sinkState from './sinks.js';
 import { attachRouteAttribution } from './routes.js';
 import { formatSite } from './site.js';
-import { packageOf } from './work.js';
+
+export type { AllowRule, MonitorMode, ThreadMonitor, ThreadMonitorOptions, ThreadMonitorStats } from './monitor-types.js';
 
 // What runFactory() reads on every factory run, as this module's own constants: an imported binding is read through
 // its module cell on each use (see the note in resolution/resolve.ts).
@@ -22,115 +29,6 @@ const { isThenable } = construction;
 const { dropStamp, dropWatch, overBudget, startWatch } = blockClock;
 const { enterSync, FactoryRun: Run, leaveSync, runningRun, runStorage } = context;
 const { registerSwitchable, sinks } = sinkState;
-
-/**
- * What the monitor does when a factory offloads work or blocks the loop.
- * - `off`: nothing per resolution (no hook, no timing); sampling and metrics still work.
- * - `warn`: a process warning (`process.on('warning')`, `code` set) once per provider path and kind of work, plus channel events.
- * - `throw`: the resolution fails with `LOOPSAFE_ERR_THREAD_OFFLOAD` / `LOOPSAFE_ERR_THREAD_LOOP_BLOCKED`.
- */
-export type MonitorMode = 'off' | 'warn' | 'throw';
-
-/** Options of {@link createThreadMonitor}. */
-export interface ThreadMonitorOptions {
-  /**
-   * `warn` by default: a monitor someone created should speak up, but never take a production server down.
-   * Use `throw` in tests and CI, `off` plus sampling where the per-callback hook cost matters.
-   * @default 'warn'
-   */
-  mode?: MonitorMode;
-  /**
-   * A factory whose synchronous part runs longer than this many milliseconds is reported like offloaded work.
-   * Time the thread spent waiting for a CPU (a loaded machine) does not count, where Linux reports it
-   * (`/proc/thread-self/schedstat`). `0` turns the check off. Ignored in mode `off`.
-   * @default 50
-   */
-  loopBlockBudgetMs?: number;
-  /**
-   * Read the OS thread count every this many milliseconds (on an unref'd timer) and publish growth on
-   * `threadChannels.growth`. `0` turns sampling off. Needs Linux `/proc/self/task`; elsewhere creation throws
-   * `LOOPSAFE_ERR_THREAD_COUNT_UNSUPPORTED`.
-   * @default 0
-   */
-  sampleIntervalMs?: number;
-  /**
-   * Capture a stack where offloaded work starts, so reports name the source line. Costs a stack trace per pool job
-   * started inside a factory (not per resolution).
-   * @default true
-   */
-  captureStacks?: boolean;
-  /**
-   * A prom-client `Registry`: the monitor registers `loopsafe_threads` (gauge), `loopsafe_thread_offloads_total`
-   * (by `kind`), `loopsafe_loop_blocks_total` and `loopsafe_resolutions_total`. Needs the `prom-client` package.
-   */
-  metrics?: MetricsRegistry;
-  /**
-   * Work that is allowed: neither thrown nor warned (still counted in `stats().allowed`, and published on the
-   * offload channel), while everything else still fails in mode `throw`. A rule matches the factory that did the
-   * work by its provider's name, the kinds of work it may do, and (with `when: 'boot'`) only while
-   * `container.boot()` builds it; a rule without `provider` applies to every factory, one without `kind` to every
-   * kind. Leak checks (`loopsafe/testing`) keep reporting allowed work.
-   *
-   * ```ts
-   * // Db connects by host name (dns on the pool) when the app boots; the same lookup during a request still fails.
-   * createThreadMonitor({ mode: 'throw', allow: [{ provider: 'Db', kind: 'dns', when: 'boot' }] });
-   * ```
-   * @default []
-   */
-  allow?: readonly AllowRule[];
-  /**
-   * Also attribute pool and Worker work that a Fastify route's own hooks and handler do (not through a factory) to
-   * the route, `GET /work`, reported as a warning in modes `warn` and `throw` (a request cannot be failed after the
-   * fact). Needs the loopsafe Fastify plugin (`createApp()` registers it). Opt-in: it costs one
-   * `AsyncLocalStorage` frame per request. Ignored in mode `off`.
-   * @default false
-   */
-  routes?: boolean;
-}
-
-/** One rule of {@link ThreadMonitorOptions.allow}. */
-export interface AllowRule {
-  /** The provider whose factory may do the work (its display name, as in error paths). Every provider when omitted. */
-  readonly provider?: string;
-  /** The kinds of work allowed. Every kind when omitted. */
-  readonly kind?: WorkKind | readonly WorkKind[];
-  /**
-   * `'boot'`: only while `container.boot()` builds the provider (an eager singleton, or a provider an eager one
-   * depends on, built during boot; `createApp()` and the Fastify plugin boot before listening). The same work done
-   * when the provider is built after boot (a request- or transient-scoped provider, a singleton first resolved
-   * lazily) is not allowed, nor is work that something the factory left behind does later (`phase: 'after'`).
-   * Any time when omitted.
-   */
-  readonly when?: 'boot';
-}
-
-/** A thread monitor: pass it as `createContainer({ observer })`. One monitor can watch several containers. */
-export interface ThreadMonitor extends ResolutionObserver {
-  /** The mode it was created with. */
-  readonly mode: MonitorMode;
-  /** Counts since creation. `threads` is the latest sample (`undefined` before the first, or without sampling). */
-  stats(): ThreadMonitorStats;
-  /** False while the monitor has nothing to watch (mode `off`, no metrics, no leak check running). */
-  readonly active: boolean;
-  /** Stop sampling and attribution. Containers keep working; their factories are no longer watched. */
-  close(): void;
-}
-
-/** What a monitor has counted. */
-export interface ThreadMonitorStats {
-  /** Factory and constructor runs watched (in mode `off` only while metrics are on or a leak check runs). */
-  readonly resolutions: number;
-  /** Pool jobs and Workers attributed to a factory. */
-  readonly offloads: number;
-  /** Factories over the loop-block budget. */
-  readonly loopBlocks: number;
-  /** Pool jobs and Workers an `allow` rule let through (included in `offloads`). */
-  readonly allowed: number;
-  /** OS threads at the latest sample. */
-  readonly threads: number | undefined;
-  /** The highest sampled thread count. */
-  readonly maxThreads: number | undefined;
-}
 
 /**
  * Create a thread monitor: it proves that no resolution offloads work to the libuv thread pool or starts a thread.
@@ -148,37 +46,10 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
   const captureStacks = options.captureStacks ?? true;
   const allow = options.allow ?? [];
   const routes = options.routes ?? false;
-  const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow);
+  const sampling = mode === 'warn' ? new CheckBudget(options.fullRuns ?? 100, options.sampleRate ?? 0.05) : undefined;
+  const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow, sampling);
   if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
   return monitor;
-}
-
-function allows(rules: readonly AllowRule[], finding: OffloadFinding): boolean {
-  const provider = finding.path[finding.path.length - 1];
-  return rules.some((r) =>
-    (r.provider === undefined || r.provider === provider) &&
-    (r.when === undefined || (finding.boot === true && finding.phase === 'during')) &&
-    (r.kind === undefined || (typeof r.kind === 'string' ? r.kind === finding.kind : r.kind.includes(finding.kind))));
-}
-
-/** The one-line warning for offloaded work: the route and provider path, who did it, where, and its thread cost. */
-function offloadWarning(finding: OffloadFinding): string {
-  const path = finding.path.join(' -> ');
-  const name = finding.path[finding.path.length - 1] ?? '?';
-  const what = `${finding.kind} work (${finding.type}${threadsText(finding)})`;
-  const pkg = packageOf(finding.site?.library);
-  const inPkg = pkg === undefined ? '' : ` inside the package ${pkg}`;
-  if (finding.phase === 'after') {
-    return `${path}: ${finding.by ?? 'a callback'} created by the factory of ${name} put ${what} off the event loop${inPkg} ` +
-      `${formatSite(finding.site)}, after the factory had settled: the work is that resource's, not the resolution's.`;
-  }
-  return `${path}: the factory of ${name} put ${what} off the event loop${inPkg} ${formatSite(finding.site)}.`;
-}
-
-function threadsText(finding: OffloadFinding): string {
-  if (finding.kind === 'worker') return ', a new Worker thread';
-  if (finding.newThreads === undefined) return '';
-  return finding.newThreads > 0 ? `, started the pool: ${finding.newThreads} new OS threads` : ', on the warm pool';
 }
 
 class Monitor implements ThreadMonitor, RunOwner {
@@ -211,15 +82,19 @@ class Monitor implements ThreadMonitor, RunOwner {
   readonly #runs: WeakMap<ResolutionTrail, FactoryRun> | undefined;
   /** Mode `warn`: learn which providers' runs need no async context (see `runFactory`). */
   readonly #learns: boolean;
-  /** Providers (by `trail.id`) whose factory ran with nothing left behind: their runs need no async context. */
-  readonly #quiet = new WeakSet<object>();
-  /** Providers whose factory once returned a promise or left a resource behind: always run with an async context. */
-  readonly #noisy = new WeakSet<object>();
+  /** Which providers' runs need no async context (mode `warn`). */
+  readonly #needs = new ContextNeeds();
   /** Runs the resolver gave up on before they found anything: what they find later is warned, not kept. */
   readonly #abandoned = new WeakSet<ResolutionTrail>();
 
-  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[]) {
+  /** Mode `warn`: which runs are checked in full (see `ThreadMonitorOptions.sampleRate`). */
+  readonly #sampling: CheckBudget | undefined;
+  /** Mode `throw`: work found after its run had settled, for `assertClean()` and for the provider's next run. */
+  readonly #late = new LateWork();
+
+  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[], sampling: CheckBudget | undefined) {
     this.mode = mode;
+    this.#sampling = sampling;
     this.#allow = allow;
     this.#runs = mode === 'throw' ? new WeakMap() : undefined;
     this.#learns = mode === 'warn';
@@ -259,20 +134,28 @@ class Monitor implements ThreadMonitor, RunOwner {
       dropStamp(); // an untimed factory ran: the next timed run may not start from the latest end
       return invoke();
     }
+    const id = trail.id;
+    if (!checking && id !== undefined) {
+      if (this.#sampling !== undefined && !this.#sampling.check(id)) {
+        dropStamp();
+        return invoke();
+      }
+      if (this.#runs !== undefined) this.#late.failRun(trail, id);
+    }
     const run = new Run(trail, this, this.#captureStacks);
     const budget = this.#live ? this.#budget : 0;
     if (budget > 0) startWatch(budget, runningRun() === undefined);
     else dropStamp();
     // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
-    const id = this.#learns && !checking ? trail.id : undefined;
-    const quiet = id !== undefined && this.#quiet.has(id);
+    const learning = this.#learns && !checking ? id : undefined;
+    const quiet = learning !== undefined && this.#needs.quiet(learning);
     let result: R;
     const outer = enterSync(run);
     try {
       result = quiet ? invoke() : runStorage.run(run, invoke);
     } catch (error) {
       leaveSync(outer);
-      throw this.#threw(run, error, budget, id, quiet);
+      throw this.#threw(run, error, budget, learning, quiet);
     }
     leaveSync(outer);
     if (budget > 0) {
@@ -281,44 +164,30 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (!isThenable(result)) {
       run.settled = true;
-      if (id !== undefined) this.#learn(id, quiet, !run.created);
-      this.#verdict(run, result);
+      if (learning !== undefined) this.#needs.learn(learning, quiet, !run.created);
+      if (this.mode === 'throw' && !this.#closed) throwVerdict(run, result);
       return result;
     }
-    if (id !== undefined) this.#learn(id, quiet, false);
+    if (learning !== undefined) this.#needs.learn(learning, quiet, false);
     return Promise.resolve(result).then(
       (value: unknown) => {
         run.settled = true;
-        this.#verdict(run, value);
+        if (this.mode === 'throw' && !this.#closed) throwVerdict(run, value);
         return value;
       },
       (error: unknown) => {
         run.settled = true;
-        throw this.#withEvidence(run, error);
+        throw (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
       },
     ) as R;
   }
 
-  /** The factory threw in its synchronous part: what to throw instead (see `#withEvidence`). */
+  /** The factory threw in its synchronous part: what to throw instead (see `withEvidence`). */
   #threw(run: FactoryRun, error: unknown, budget: number, id: object | undefined, quiet: boolean): unknown {
     run.settled = true;
     if (budget > 0) dropWatch();
-    if (run.created && id !== undefined) this.#learn(id, quiet, false);
-    return this.#withEvidence(run, error);
-  }
-
-  /**
-   * Remember whether a provider's factory can run without an async context: it returned a plain value and created
-   * no async resource. One that ever did otherwise keeps its context for good.
-   */
-  #learn(id: object, quiet: boolean, quietNow: boolean): void {
-    if (quietNow === quiet) return;
-    if (quietNow) {
-      if (!this.#noisy.has(id)) this.#quiet.add(id);
-    } else {
-      this.#quiet.delete(id);
-      this.#noisy.add(id);
-    }
+    if (run.created && id !== undefined) this.#needs.learn(id, quiet, false);
+    return (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
   }
 
   /**
@@ -333,7 +202,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     }
     if (run.settled) return error;
     run.settled = true;
-    return this.#withEvidence(run, error);
+    return (this.mode === 'throw' && !this.#closed ? withEvidence(run, error) : error);
   }
 
   /** @internal */
@@ -341,7 +210,8 @@ class Monitor implements ThreadMonitor, RunOwner {
     // Work found after its run settled (a promise callback the factory left behind creates no resource we see):
     // that provider's later runs keep their async context.
     const id = run.trail.id;
-    if (this.#learns && finding.phase === 'after' && id !== undefined) this.#learn(id, this.#quiet.has(id), false);
+    if (this.#learns && finding.phase === 'after' && id !== undefined) this.#needs.learn(id, this.#needs.quiet(id), false);
+    if (id !== undefined) this.#sampling?.found(id);
     if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {
       if (run.offloads === undefined) {
@@ -349,7 +219,10 @@ class Monitor implements ThreadMonitor, RunOwner {
         this.#runs?.set(run.trail, run);
       }
       run.offloads.push(finding);
-    } else if (this.mode !== 'off') {
+      return;
+    }
+    if (this.mode === 'throw') this.#late.add(id, finding);
+    if (this.mode !== 'off') {
       this.#warn(`${finding.path.join('>')}|${finding.kind}|${finding.phase}`, ThreadOffloadError.code, offloadWarning(finding));
     }
   }
@@ -368,6 +241,10 @@ class Monitor implements ThreadMonitor, RunOwner {
     return true;
   }
 
+  assertClean(): void {
+    this.#late.assertNone();
+  }
+
   stats(): ThreadMonitorStats {
     const sample = this.#sampler?.latest;
     return {
@@ -375,6 +252,8 @@ class Monitor implements ThreadMonitor, RunOwner {
       offloads: this.#offloads,
       loopBlocks: this.#loopBlocks,
       allowed: this.#allowed,
+      unchecked: this.#sampling?.skipped ?? 0,
+      sampleRate: this.#sampling?.rate ?? 1,
       threads: sample?.count,
       maxThreads: this.#sampler?.max,
     };
@@ -391,6 +270,7 @@ class Monitor implements ThreadMonitor, RunOwner {
 
   #blocked(run: FactoryRun, finding: LoopBlockFinding): void {
     this.#loopBlocks++;
+    if (run.trail.id !== undefined) this.#sampling?.found(run.trail.id);
     this.#metrics?.loopBlock();
     if (loopBlockChannel.hasSubscribers) loopBlockChannel.publish(finding);
     for (const sink of sinks) sink.loopBlock(finding);
@@ -402,33 +282,6 @@ class Monitor implements ThreadMonitor, RunOwner {
       this.#warn(`${finding.path.join('>')}|block`, LoopBlockedError.code,
         `${finding.path.join(' -> ')}: the factory held the event loop for ${finding.ms.toFixed(1)} ms (budget ${finding.budgetMs} ms).`);
     }
-  }
-
-  /**
-   * In mode `throw`, fail the run if it offloaded or blocked while it ran. The verdict carries the instance the
-   * factory built, so the container disposes it (a Worker it started is terminated) instead of dropping it.
-   */
-  #verdict(run: FactoryRun, instance: unknown): void {
-    if (this.mode !== 'throw' || this.#closed) return;
-    const name = [run.trail.name];
-    let verdict: ThreadOffloadError | LoopBlockedError | undefined;
-    if (run.offloads !== undefined) verdict = new ThreadOffloadError(name, run.offloads);
-    else if (run.loopBlock !== undefined) verdict = new LoopBlockedError(name, run.loopBlock);
-    if (verdict === undefined) return;
-    if (instance !== undefined) Object.defineProperty(verdict, REJECTED_INSTANCE, { value: instance, configurable: true });
-    throw verdict;
-  }
-
-  /**
-   * A run that ends in an error (its own failure, a timeout) after it offloaded: in mode `throw` the offload is the
-   * verdict and the failure its cause, so the evidence travels with whatever ended the resolution.
-   */
-  #withEvidence(run: FactoryRun, error: unknown): unknown {
-    if (this.mode !== 'throw' || this.#closed) return error;
-    const name = [run.trail.name];
-    if (run.offloads !== undefined) return new ThreadOffloadError(name, run.offloads, { cause: error });
-    if (run.loopBlock !== undefined) return new LoopBlockedError(name, run.loopBlock, { cause: error });
-    return error;
   }
 
   /** One warning per provider path and kind of work, however often the factory runs. */

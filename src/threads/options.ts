@@ -1,6 +1,6 @@
-import { anyObject, duration, either, flag, list, oneOf, shape, text } from '../options/rules.js';
+import { satisfies, anyObject, count, duration, either, flag, list, oneOf, shape, text } from '../options/rules.js';
 import type { Schema } from '../options/rule.js';
-import type { AllowRule, ThreadMonitorOptions } from './monitor.js';
+import type { AllowRule, ThreadMonitorOptions } from './monitor-types.js';
 import type { WorkKind } from '../findings/types.js';
 
 const kinds: readonly WorkKind[] = ['fs', 'dns', 'crypto', 'zlib', 'worker', 'native'];
@@ -23,4 +23,6 @@ export const monitorSchema = {
   metrics: anyObject('a prom-client Registry'),
   allow: list(shape(allowRuleSchema, 'a rule { provider?, kind?, when? }'), 'an array of rules { provider?, kind?, when? }'),
   routes: flag(),
+  fullRuns: count(0),
+  sampleRate: satisfies('a probability from 0 to 1', (v) => typeof v === 'number' && v >= 0 && v <= 1),
 } satisfies Schema<ThreadMonitorOptions>;
