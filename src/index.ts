@@ -65,7 +65,7 @@ export { graphToJson } from './graph/json.js';
 export { graphToHtml, type GraphHtmlOptions } from './graph/html.js';
 export type { GraphRenderOptions } from './graph/style.js';
 export { loopsafeChannels, type BootContext, type ResolveContext, type ScopeContext } from './observe/channels.js';
-export { composeObservers } from './observe/compose.js';
+export { composeObservers } from './resolution/compose.js';
 export { CliUsageError, CliModuleLoadError, CliModuleUnusableError } from './errors/cli.js';
 export { GraphRendererMissingError } from './errors/graph.js';
 export { createLoopsafeMetrics, type LoopsafeMetrics, type LoopsafeMetricsOptions } from './observe/metrics.js';

@@ -7,9 +7,10 @@ import { DisposalStack } from '../lifecycle/disposal.js';
 import { compilePlans } from './compile.js';
 import { disposeContainer } from './dispose.js';
 import { ambientObserver, type ResolutionObserver } from '../resolution/observer.js';
-import { bootChannel, containerDisposeChannel } from '../observe/channels.js';
-import { containerObserver } from '../observe/compose.js';
-import { traced } from '../observe/trace.js';
+import { tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
+import { loopsafeChannels } from '../channels.js';
+import { containerObserver } from '../resolution/compose.js';
+import { traced } from '../resolution/trace.js';
 import * as planCodes from '../resolution/plan.js';
 import { foreignPlan, type Plan } from '../resolution/plan.js';
 import { get, getAtBoot } from '../resolution/resolve.js';
@@ -98,6 +99,18 @@ export interface Container extends AsyncDisposable {
    */
   graph(): AppGraph;
 }
+
+/** The context of a `boot` or `containerDispose` trace. */
+export interface BootContext {
+  /** The container. */
+  readonly container: Container;
+  /** Set when the operation failed. */
+  error?: unknown;
+}
+
+// Published by the container, so declared beside it (the layer that calls a seam owns it).
+const bootChannel: TracingChannel<unknown, BootContext> = tracingChannel(loopsafeChannels.boot);
+const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingChannel(loopsafeChannels.containerDispose);
 
 /**
  * Create a container.

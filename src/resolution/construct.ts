@@ -7,12 +7,14 @@ import { ResolutionPathError, type LoopsafeError } from '../errors/base.js';
 import { DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError } from '../errors/container.js';
 import { disposeAlone, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
 import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionTrail } from './observer.js';
-import * as tracing from '../observe/resolve-tracer.js';
+import * as tracing from './tracer.js';
+import * as thenable from './thenable.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
 import type { Site } from './site.js';
 
 // Read on every construction, so this module's own constants: see the note in resolve.ts.
+const { isThenable } = thenable;
 const { EMPTY, SINGLETON } = planCodes;
 const { runObserved } = tracing;
 
@@ -163,11 +165,6 @@ function track(plan: Plan, site: Site, instance: unknown): void {
   throw new DisposedError(site.slots === null ? 'container' : 'scope', `keep ${plan.name}`);
 }
 
-/** Whether a factory's result is pending: native promises and other thenables alike. Observers use it too. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /** A factory's own failure, as a coded error whose path is this provider. */
 export function failed(plan: Plan, error: unknown): LoopsafeError {
   if ((error instanceof ProviderTimeoutError || error instanceof InversifyError) && error.path.length === 1) return error;
@@ -197,3 +194,5 @@ function discardRejected(plan: Plan, verdict: ResolutionPathError): void {
   if (instance === undefined || (plan.disposer === undefined && !(plan.autoDispose && hasOwnDisposer(instance)))) return;
   disposeAlone(plan.name, instance, plan.disposer, 'rejected instance');
 }
+
+export { isThenable };

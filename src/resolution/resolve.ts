@@ -1,7 +1,7 @@
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError, ScopeRequiredError, SuppliedValueMissingError } from '../errors/container.js';
 import { newStretch, type ResolutionTrail } from './observer.js';
-import * as tracing from '../observe/resolve-tracer.js';
+import * as tracing from './tracer.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
 import * as slotCodes from './slots.js';

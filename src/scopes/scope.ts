@@ -6,15 +6,15 @@ import type { RootSite, Site } from '../resolution/site.js';
 import * as planCodes from '../resolution/plan.js';
 import type { Plan } from '../resolution/plan.js';
 import { slotOf, stored } from '../resolution/slots.js';
-import * as channels from '../observe/channels.js';
-import { scopeDisposeChannel, scopeOpenChannel, type ScopeContext } from '../observe/channels.js';
-import { traced } from '../observe/trace.js';
+import { channel, tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
+import { loopsafeChannels } from '../channels.js';
+import { watchSubscribers } from '../resolution/watch.js';
+import { traced } from '../resolution/trace.js';
 import type { Key, KeyType } from '../tokens.js';
 
 // What every request reads, as this module's own constants: see the note in resolution/resolve.ts.
 const { KIND_SUPPLIED, SINGLETON } = planCodes;
 const { settled } = disposal;
-const { tracing } = channels;
 
 /**
  * One request's view of the container: request-scoped providers resolve once per scope, singletons are shared.
@@ -39,6 +39,23 @@ export interface Scope extends AsyncDisposable {
   /** True once `dispose()` has been called. */
   readonly disposed: boolean;
 }
+
+/** The message of `scopeOpen` and the context of a `scopeDispose` trace: the same object for one scope's open and dispose. */
+export interface ScopeContext {
+  /** The scope. */
+  readonly scope: Scope;
+  /** Set when a disposer failed. */
+  error?: unknown;
+}
+
+// The scope's channels are published here, so they are declared here (the layer that calls a seam owns it).
+const scopeOpenChannel = channel(loopsafeChannels.scopeOpen);
+const scopeDisposeChannel: TracingChannel<unknown, ScopeContext> = tracingChannel(loopsafeChannels.scopeDispose);
+/** Whether each per-scope trace has a subscriber, as plain fields read per scope (a trace runs when its `start` channel has one). */
+const tracing = {
+  scopeOpen: watchSubscribers(scopeOpenChannel, { active: false }),
+  scopeDispose: watchSubscribers(scopeDisposeChannel.start, { active: false }),
+};
 
 /** What a scope needs from its container. @internal */
 export interface ScopeHost {

@@ -1,4 +1,5 @@
-import { checkThreadLeaks, type LeakCheckOptions } from './check.js';
+import { checkThreadLeaks } from './check.js';
+import type { LeakCheckOptions } from './options.js';
 import { formatLeakReport } from './report.js';
 import type { LeakReport } from '../findings/types.js';
 

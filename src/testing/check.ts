@@ -10,29 +10,12 @@ import type { LeakReport, LoopBlockFinding, OffloadFinding } from '../findings/t
 import { createThreadMonitor } from '../threads/monitor.js';
 import { addSink, removeSink, type FindingSink } from '../threads/sinks.js';
 import { HandleTracker } from './handles.js';
-import { leakCheckSchema } from './options.js';
+import { leakCheckSchema, type LeakCheckOptions } from './options.js';
 import { formatLeakReport } from './report.js';
 import { WorkerTracker } from './workers.js';
 
 // The leak check reports containers that ran without a monitor; from here on, containers are listed for it.
 trackUnobserved();
-
-/** Options of {@link checkThreadLeaks} and {@link assertNoThreadLeaks}. */
-export interface LeakCheckOptions {
-  /** A name for the report (the ava sugar passes the test's title). */
-  title?: string;
-  /**
-   * How long to wait after the block for threads to exit and handles to finish closing before judging, in ms.
-   * The check returns as soon as everything is closed; the time it waited is in the report.
-   * @default 1000
-   */
-  settleMs?: number;
-  /**
-   * Fail on unref'd handles the block left open too (keep-alive sockets of the default agent, unref'd timers).
-   * @default false
-   */
-  failOnUnrefHandles?: boolean;
-}
 
 const activeKey = Symbol.for('loopsafe.testing.activeCheck');
 

@@ -7,7 +7,8 @@
  * @packageDocumentation
  * @module loopsafe/testing
  */
-export { checkThreadLeaks, assertNoThreadLeaks, type LeakCheckOptions } from './check.js';
+export { checkThreadLeaks, assertNoThreadLeaks } from './check.js';
+export type { LeakCheckOptions } from './options.js';
 export { noThreadLeaks, type AssertionContext } from './ava.js';
 export { createTestApp, type TestAppOptions, type TeardownContext } from './app.js';
 export type {

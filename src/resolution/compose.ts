@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/container.js';
-import { newStretch, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
+import { newStretch, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 
 /** Several observers as one: each active one wraps the next, the first outermost. */
 class Composite implements ResolutionObserver {

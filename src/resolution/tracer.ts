@@ -1,7 +1,25 @@
-import { newStretch, trailPath, type ResolutionObserver, type ResolutionTrail } from '../resolution/observer.js';
-import { resolveChannel, type ResolveContext } from './channels.js';
+import { tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
+import { loopsafeChannels } from '../channels.js';
+import { newStretch, trailPath, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import { traced } from './trace.js';
 import { watchSubscribers } from './watch.js';
+
+/** The context of a `resolve` trace: one factory run. */
+export interface ResolveContext {
+  /** The provider whose factory runs. */
+  readonly provider: string;
+  /** The provider path, from the one asked for down to this one. */
+  readonly path: readonly string[];
+  /** `true` once the factory returned a promise (then `asyncStart`/`asyncEnd` follow). */
+  async: boolean;
+  /** Set when the factory threw or its promise rejected. */
+  error?: unknown;
+  /** The instance, once built. */
+  result?: unknown;
+}
+
+/** @internal */
+export const resolveChannel: TracingChannel<unknown, ResolveContext> = tracingChannel(loopsafeChannels.resolve);
 
 /**
  * The observer that publishes factory runs on `loopsafe:resolve`, for every container. The resolver reads its

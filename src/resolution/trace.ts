@@ -1,5 +1,5 @@
 import type { TracingChannel } from 'node:diagnostics_channel';
-import { isThenable } from '../resolution/construct.js';
+import { isThenable } from './thenable.js';
 
 /**
  * Run `fn` inside a trace of `channel` with `ctx`: `start`, then `end` when it returns, then `asyncStart` and
