@@ -15,7 +15,13 @@ export {
   type SuppliedProvider, type SelfProvider, type AnyProviderDef, type ConstructedOptions, type Optional, type Dep, type DepType, type DepTypes, type InjectedArgs, type CheckedInject, type InjectMismatch, type ClassOf, type CtorParams,
 } from './declare/provider.js';
 export { Injectable } from './declare/injectable.js';
-export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
+export type {
+  MissingProvider, CaptiveDependency, AdapterToken, KeyName, Resolvable, Judged, CheckedList, IsOpen, ItemError, GraphOf, Surviving, BuiltIn, ProvidedKeys,
+  RegistrationError, RouteError, Widened, MissingNames, RequestKeys, DepKey, NeededKey, LifetimeOf, DepsOf,
+} from './declare/graph-types.js';
+export type { Facts, FactsOf } from './declare/graph-facts.js';
+export type { TypedContainerOptions, ContainerOptionsOf, ContainerGraph, TypedContainerKeys } from './container/typed-options.js';
+export { token, AbortSignalToken, type Registry, type IsToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './declare/lifetime.js';
 export type { Scope } from './scopes/scope.js';
 export type { ResolutionObserver, ResolutionTrail } from './resolution/observer.js';

@@ -8,7 +8,10 @@ declare const suppliedByAdapter: unique symbol;
  * A token an adapter supplies to every request scope at run time (Fastify's request and reply): the compiler
  * counts it as a request-scoped key every container provides, since the plugin registers it.
  */
-export type AdapterToken<T, N extends string> = Token<T, N> & { readonly [suppliedByAdapter]: true };
+export type AdapterToken<T, N extends string> = Token<T, N> & {
+  /** For the compiler only; never present at run time. */
+  readonly [suppliedByAdapter]: true;
+};
 
 /**
  * The compile error of a key that is injected or resolved but that no provider in the graph answers. `Name` is the
@@ -34,21 +37,21 @@ export interface CaptiveDependency<Holder, Dependency> {
 export type KeyName<K> = K extends Token<unknown, infer N> ? (string extends N ? K : N) : K;
 
 /** The key under a dependency: `lazy(key)` and `optional(key)` ask for `key`. */
-type DepKey<D> = D extends Lazy<infer K> ? K : D extends Optional<infer K> ? K : D;
+export type DepKey<D> = D extends Lazy<infer K> ? K : D extends Optional<infer K> ? K : D;
 
 /** The key a dependency needs provided: an `optional(key)` needs nothing. */
-type NeededKey<D> = D extends Optional ? never : DepKey<D>;
+export type NeededKey<D> = D extends Optional ? never : DepKey<D>;
 
 /**
  * True when the compiler can judge whether `K` is provided: a token or class with a known type, or a string named
  * in {@link Registry}. Plain strings and symbols, and keys typed `Key` or `Token<unknown>`, are left to the boot check.
  */
-type Judged<K> = K extends string ? (string extends K ? false : K extends keyof Registry ? true : false)
+export type Judged<K> = K extends string ? (string extends K ? false : K extends keyof Registry ? true : false)
   : IsToken<K> extends true ? (unknown extends KeyType<K> ? false : true)
   : K extends Class<unknown> ? (unknown extends KeyType<K> ? false : true) : false;
 
 /** True when a registration's key is one the compiler cannot pin down, so the set of provided keys is unknown. */
-type Widened<K> = K extends string ? (string extends K ? true : false)
+export type Widened<K> = K extends string ? (string extends K ? true : false)
   : IsToken<K> extends true ? (unknown extends KeyType<K> ? true : false)
   : K extends Class<unknown> ? (unknown extends KeyType<K> ? true : false)
   : symbol extends K ? true : false;
@@ -62,21 +65,21 @@ export interface GraphOf<R> {
 }
 
 /** The names of the keys `Deps` need that `Keys` does not hold. */
-type MissingNames<Deps, Keys> = NeededKey<Deps> extends infer K
+export type MissingNames<Deps, Keys> = NeededKey<Deps> extends infer K
   ? K extends unknown ? (Judged<K> extends true ? ([K] extends [Keys] ? never : K extends AdapterToken<unknown, string> ? never : KeyName<K>) : never) : never
   : never;
 
 /** The lifetimes the registrations of `K` declare (a union when several match, `never` when none does). */
-type LifetimeOf<K, R> = R extends Registration<unknown, infer RK, infer F> ? ([K] extends [RK] ? F['lifetime'] : never) : never;
+export type LifetimeOf<K, R> = R extends Registration<unknown, infer RK, infer F> ? ([K] extends [RK] ? F['lifetime'] : never) : never;
 
 /** The dependencies the registrations of `K` declare. */
-type DepsOf<K, R> = R extends Registration<unknown, infer RK, infer F> ? ([K] extends [RK] ? F['deps'][number] : never) : never;
+export type DepsOf<K, R> = R extends Registration<unknown, infer RK, infer F> ? ([K] extends [RK] ? F['deps'][number] : never) : never;
 
 /**
  * The request-scoped keys `Deps` reach: directly, or through transients (which take the lifetime of what holds
  * them), up to a few transients deep. Lifetimes that are not literal reach nothing.
  */
-type RequestKeys<Deps, R, Depth extends unknown[] = []> = DepKey<Deps> extends infer K
+export type RequestKeys<Deps, R, Depth extends unknown[] = []> = DepKey<Deps> extends infer K
   ? K extends unknown
     ? [LifetimeOf<K, R>] extends [never] ? (K extends AdapterToken<unknown, string> ? KeyName<K> : never)
       : [LifetimeOf<K, R>] extends ['request'] ? KeyName<K>
@@ -109,10 +112,14 @@ export type CheckedList<P extends readonly unknown[], G extends GraphOf<unknown>
   : number extends P['length'] ? ([ItemError<P[number], G, E>] extends [never] ? P : readonly ItemError<P[number], G, E>[])
   : { [I in keyof P]: [ItemError<P[I], G, E>] extends [never] ? P[I] : ItemError<P[I], G, E> };
 
-type ItemError<Item, G extends GraphOf<unknown>, E> = E extends 'route' ? RouteError<Item, G> : RegistrationError<Item, G>;
+/** The compile error one item of a checked list earns. */
+export type ItemError<Item, G extends GraphOf<unknown>, E> = E extends 'route' ? RouteError<Item, G> : RegistrationError<Item, G>;
 
 /** The compile error a route (a function route's `inject`) earns in graph `G`, or `never`. */
-export type RouteError<Route, G extends GraphOf<unknown>> = Route extends { readonly inject?: infer D }
+export type RouteError<Route, G extends GraphOf<unknown>> = Route extends {
+  /** The route's dependencies. */
+  readonly inject?: infer D;
+}
   ? D extends readonly unknown[] ? (MissingNames<D[number], G['keys']> extends infer M ? ([M] extends [never] ? never : MissingProvider<M>) : never) : never
   : never;
 
