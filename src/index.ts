@@ -16,7 +16,13 @@ export {
 } from './declare/provider.js';
 export { Injectable, type InjectableOptions } from './declare/injectable.js';
 export type { InjectingClassDecorator, ConstructorCheck, StandardConstructorCheck, InjectListRequired, AnyConstructor } from './declare/decorator-types.js';
-export { token, AbortSignalToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
+export type {
+  MissingProvider, CaptiveDependency, AdapterToken, KeyName, Resolvable, Judged, CheckedList, IsOpen, ItemError, GraphOf, Surviving, BuiltIn, ProvidedKeys,
+  RegistrationError, RouteError, Widened, MissingNames, RequestKeys, DepKey, NeededKey, LifetimeOf, DepsOf,
+} from './declare/graph-types.js';
+export type { Facts, FactsOf } from './declare/graph-facts.js';
+export type { TypedContainerOptions, ContainerOptionsOf, ContainerGraph, TypedContainerKeys } from './container/typed-options.js';
+export { token, AbortSignalToken, type Registry, type IsToken, type Token, type Class, type Newable, type Key, type KeyType } from './tokens.js';
 export type { Lifetime } from './declare/lifetime.js';
 export type { Scope } from './scopes/scope.js';
 export type { ResolutionObserver, ResolutionTrail } from './resolution/observer.js';

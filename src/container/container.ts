@@ -25,6 +25,8 @@ import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, CtorParams, Dep, ProviderDef, Registration } from '../declare/provider.js';
+import type { Resolvable } from '../declare/graph-types.js';
+import type { TypedContainerKeys, TypedContainerOptions } from './typed-options.js';
 
 // resolveSync's constants as this module's own: see the note in resolution/resolve.ts.
 const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
@@ -62,8 +64,12 @@ export interface ContainerOptions {
   allowWorkerThread?: boolean;
 }
 
-/** A dependency-injection container. Create one with {@link createContainer}. */
-export interface Container extends AsyncDisposable {
+/**
+ * A dependency-injection container. Create one with {@link createContainer}. `Provided` is the keys the compiler
+ * knows it provides (from a `providers` list it could read), so `resolve()` of another fails to compile; `unknown`
+ * (the default) checks nothing.
+ */
+export interface Container<Provided = unknown> extends AsyncDisposable {
   /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
   register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
@@ -79,11 +85,11 @@ export interface Container extends AsyncDisposable {
   /** `check()`, then construct every `eager` singleton, concurrently. Calling it again returns the same promise. */
   boot(): Promise<void>;
   /** Resolve a singleton or transient. Request-scoped providers need a scope: {@link Container.createScope}. */
-  resolve<K extends Key>(key: K): Promise<KeyType<K>>;
+  resolve<K extends Key>(key: K & NoInfer<Resolvable<K, Provided>>): Promise<KeyType<K>>;
   /** Resolve without a promise; fails with `LOOPSAFE_ERR_ASYNC_PROVIDER` if an async factory would have to run. */
-  resolveSync<K extends Key>(key: K): KeyType<K>;
+  resolveSync<K extends Key>(key: K & NoInfer<Resolvable<K, Provided>>): KeyType<K>;
   /** Open a request scope. */
-  createScope(): Scope;
+  createScope(): Scope<Provided>;
   /**
    * Dispose open scopes, then every singleton and transient the container created, newest first, exactly once.
    * Constructions still in flight are told to stop (their `AbortSignalToken` aborts) and their resolves reject
@@ -121,7 +127,14 @@ const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingCha
  * await using scope = container.createScope();
  * const repo = await scope.resolve(UserRepo);
  * ```
+ *
+ * When the compiler can read `providers` (a list of `provide()` calls), a provider that injects a key nobody
+ * provides, a singleton that injects a request-scoped key, and a `resolve()` of an unprovided key fail to compile
+ * (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`); see docs/typed-graph.md.
  */
+export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
+  options?: TypedContainerOptions<P, O>,
+): Container<TypedContainerKeys<P, O>>;
 export function createContainer(options: ContainerOptions = {}): Container {
   return new LoopsafeContainer(options);
 }

@@ -1,5 +1,6 @@
 import type { Class, Key, KeyType } from '../tokens.js';
 import type { Lifetime } from './lifetime.js';
+import type { Facts, factsKey, FactsOf } from './graph-facts.js';
 import { recordDeclaration } from '../graph/declared.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
@@ -72,13 +73,13 @@ export type DepType<D> = D extends Lazy<infer K> ? () => Promise<KeyType<K>>
 /** The tuple of types a list of dependencies resolves to, in order. */
 export type DepTypes<D extends readonly Dep[]> = { -readonly [I in keyof D]: DepType<D[I]> };
 
-/** Options every constructed provider (factory or class) accepts. */
-export interface ConstructedOptions<T> {
+/** Options every constructed provider (factory or class) accepts. `L` is the lifetime, kept literal for the compiler's captive check. */
+export interface ConstructedOptions<T, L extends Lifetime = Lifetime> {
   /**
    * How long the instance lives.
    * @default 'singleton'
    */
-  lifetime?: Lifetime;
+  lifetime?: L;
   /**
    * Called with the instance when its scope (or the container) is disposed, in reverse creation order.
    * Without it, an instance's own `Symbol.asyncDispose` or `Symbol.dispose` method is used.
@@ -99,7 +100,7 @@ export interface ConstructedOptions<T> {
 }
 
 /** A provider built by an (optionally async) factory from its declared dependencies. */
-export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
+export interface FactoryProvider<T, D extends readonly Dep[] = readonly Dep[], L extends Lifetime = Lifetime> extends ConstructedOptions<T, L> {
   /** Builds the instance. It may return the instance or a promise of it; a plain value costs no await. */
   useFactory: (...deps: DepTypes<D>) => T | PromiseLike<T>;
   /** The dependencies, passed to the factory in this order. */
@@ -119,7 +120,7 @@ export type InjectedArgs<D extends readonly Dep[]> = 0 extends 1 & D ? never : [
  * constructor's parameter types, or inversify's `@inject()` with `loopsafe/inversify` imported); with it,
  * the class's constructor must accept the listed dependencies' types, in that order (checked at compile time).
  */
-export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[]> extends ConstructedOptions<T> {
+export interface ClassProvider<T, D extends readonly Dep[] = readonly Dep[], L extends Lifetime = Lifetime> extends ConstructedOptions<T, L> {
   /** The class to construct. */
   useClass: ClassOf<T, D>;
   /** The constructor's dependencies, in order; read from the class's metadata when left out. */
@@ -136,11 +137,12 @@ export interface ValueProvider<T> {
 
 /**
  * A per-request value that each scope is given with `scope.supply(key, value)`: the request id, the request
- * itself. It is request-scoped and never disposed by loopsafe.
+ * itself. It is request-scoped and never disposed by loopsafe. (`S` lets `provide()` see that a declaration is
+ * one, for the compiler's captive check; it is always `true`.)
  */
-export interface SuppliedProvider {
+export interface SuppliedProvider<S extends true = true> {
   /** Marks the key as supplied per scope. */
-  supplied: true;
+  supplied: S;
 }
 
 /**
@@ -162,7 +164,7 @@ export interface InjectMismatch<P> {
 export type ClassOf<T, D extends readonly Dep[]> = new (...args: NoInfer<InjectedArgs<D>>) => T;
 
 /** For a class registered under itself: only options, and optionally the constructor's dependencies. */
-export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[], P = never> extends ConstructedOptions<T> {
+export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[], P = never, L extends Lifetime = Lifetime> extends ConstructedOptions<T, L> {
   /** The constructor's dependencies, in order; read from the class's metadata when left out. */
   inject?: CheckedInject<D, P>;
   /** Not in a self declaration. */
@@ -174,24 +176,33 @@ export interface SelfProvider<T, D extends readonly Dep[] = readonly Dep[], P = 
 /** The constructor parameters of a class key; `never` for other keys. */
 export type CtorParams<K> = K extends abstract new (...args: infer P) => unknown ? P : never;
 
-/** Any provider declaration. `P` is the constructor parameters of a class key, to check a self declaration's `inject`. */
-export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[], P = never> =
-  | FactoryProvider<T, D>
-  | ClassProvider<T, D>
+/**
+ * Any provider declaration. `P` is the constructor parameters of a class key, to check a self declaration's
+ * `inject`; `L` and `S` carry the lifetime and the supplied flag to `provide()`'s result type.
+ */
+export type ProviderDef<T, D extends readonly Dep[] = readonly Dep[], P = never, L extends Lifetime = Lifetime, S extends true = true> =
+  | FactoryProvider<T, D, L>
+  | ClassProvider<T, D, L>
   | ValueProvider<T>
-  | SuppliedProvider
-  | SelfProvider<T, D, P>;
+  | SuppliedProvider<S>
+  | SelfProvider<T, D, P, L>;
 
 /** A provider declaration of any type, as a {@link Registration} stores it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProviderDef = ProviderDef<any, any>;
 
-/** A key with its provider declaration, as passed to `createContainer({ providers })`. */
-export interface Registration<T = unknown> {
+/**
+ * A key with its provider declaration, as passed to `createContainer({ providers })`. `K` is the key's own type and
+ * `F` what the compiler's graph check knows of it (its dependencies and lifetime); a `Registration` without them
+ * (a widened `Registration[]`) turns that check off, and the boot check alone decides.
+ */
+export interface Registration<T = unknown, K extends Key = Key<T>, F extends Facts = Facts> {
   /** The key the provider answers. */
-  readonly key: Key<T>;
+  readonly key: K;
   /** The declaration. `undefined` means the key is a class that provides itself. */
   readonly def: AnyProviderDef | undefined;
+  /** For the compiler only; never present at run time. */
+  readonly [factsKey]?: F;
 }
 
 /**
@@ -205,12 +216,12 @@ export interface Registration<T = unknown> {
  * ];
  * ```
  */
-export function provide<K extends Key, const D extends readonly Dep[] = never>(
+export function provide<K extends Key, const D extends readonly Dep[] = never, L extends Lifetime = 'singleton', S extends true = never>(
   key: K,
-  def?: ProviderDef<KeyType<K>, D, CtorParams<K>>,
-): Registration<KeyType<K>> {
+  def?: ProviderDef<KeyType<K>, D, CtorParams<K>, L, S>,
+): Registration<KeyType<K>, K, NoInfer<FactsOf<D, L, S>>> {
   recordDeclaration(key);
-  return { key: key as Key<KeyType<K>>, def };
+  return { key, def };
 }
 
 /** @internal */

@@ -39,5 +39,9 @@ export interface Rule {
   accepts(value: unknown, at: OptionAt): boolean;
 }
 
-/** One rule per option of `T`: every key of the interface must be described, and nothing else. */
-export type Schema<T> = { readonly [K in keyof T]-?: Rule };
+/**
+ * One rule per option of `T`: every key of the interface must be described, and nothing else. Options are read by
+ * their string names (`Object.keys`), so symbol-keyed members (type-only carriers such as a registration's graph
+ * facts) need no rule.
+ */
+export type Schema<T> = { readonly [K in keyof T as K extends symbol ? never : K]-?: Rule };

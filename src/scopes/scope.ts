@@ -11,6 +11,7 @@ import { loopsafeChannels } from '../channels.js';
 import { watchSubscribers } from '../resolution/watch.js';
 import { traced } from '../resolution/trace.js';
 import type { Key, KeyType } from '../tokens.js';
+import type { Resolvable } from '../declare/graph-types.js';
 
 // What every request reads, as this module's own constants: see the note in resolution/resolve.ts.
 const { KIND_SUPPLIED, SINGLETON } = planCodes;
@@ -20,14 +21,14 @@ const { settled } = disposal;
  * One request's view of the container: request-scoped providers resolve once per scope, singletons are shared.
  * Open one with `container.createScope()`; close it with `await scope.dispose()` or `await using`.
  */
-export interface Scope extends AsyncDisposable {
+export interface Scope<Provided = unknown> extends AsyncDisposable {
   /** Resolve a provider in this scope. Concurrent first calls for one request-scoped provider build one instance. */
-  resolve<K extends Key>(key: K): Promise<KeyType<K>>;
+  resolve<K extends Key>(key: K & NoInfer<Resolvable<K, Provided>>): Promise<KeyType<K>>;
   /**
    * Resolve without a promise. Fails with `LOOPSAFE_ERR_ASYNC_PROVIDER` when a provider on the way would have to
    * wait for an async factory; everything already built, or built by sync factories, resolves.
    */
-  resolveSync<K extends Key>(key: K): KeyType<K>;
+  resolveSync<K extends Key>(key: K & NoInfer<Resolvable<K, Provided>>): KeyType<K>;
   /** Give this scope its value for a key declared `{ supplied: true }` (the request id, the request). */
   supply<K extends Key>(key: K, value: KeyType<K>): this;
   /**

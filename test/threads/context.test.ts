@@ -198,7 +198,9 @@ test.serial('a factory that holds the loop before resolving another one is blame
   const Inner = token<object>('Inner');
   const Outer = token<object>('Outer');
   const App = token<object>('App');
-  const c = createContainer({
+  // Typed `Container`: a factory below resolves from the container it is declared in, which the compiler
+  // cannot type while it is still reading the providers list.
+  const c: Container = createContainer({
     observer: monitor,
     providers: [
       provide(Before, { lifetime: 'transient', useFactory: () => ({}) }),
