@@ -3,7 +3,7 @@ import type { Rule, Schema } from '../options/rule.js';
 import { validateOptions } from '../options/validate.js';
 import { lifetimes } from '../declare/lifetime.js';
 import { keyName, type Key } from '../tokens.js';
-import type { ContainerOptions } from './container.js';
+import type { ContainerOptions } from './types.js';
 import type { AnyProviderDef, ClassProvider, FactoryProvider, Registration, SuppliedProvider, ValueProvider } from '../declare/provider.js';
 
 // Schema<Registration> makes a field added to Registration a compile error here until it has a rule.

@@ -1,7 +1,7 @@
 import type { BuiltIn, CheckedList, GraphOf, ProvidedKeys, Surviving } from '../declare/graph-types.js';
 import type { Registration } from '../declare/provider.js';
 import type { AbortSignalToken } from '../tokens.js';
-import type { ContainerOptions } from './container.js';
+import type { ContainerOptions } from './types.js';
 
 /** The graph the compiler sees in `createContainer()`'s options: the providers not overridden, the overrides, the built-ins. */
 export type ContainerGraph<P extends readonly Registration[], O extends readonly Registration[]> =

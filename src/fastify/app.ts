@@ -1,58 +1,16 @@
-import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { createContainer, type ContainerOptions } from '../container/container.js';
-import type { Dep, Registration } from '../declare/provider.js';
+import fastify, { type FastifyInstance } from 'fastify';
+import { createContainer } from '../container/container.js';
 import { validateOptions } from '../options/validate.js';
-import type { Class } from '../tokens.js';
 import { appParts } from './check.js';
 import { appSchema } from './options.js';
 import { loopsafePlugin } from './plugin.js';
-import type { RouteDeclaration } from './route.js';
 import { shutdownOf } from './drain.js';
 import { inClusterWorker } from '../lifecycle/process-owner.js';
-import { ownProcess, type ShutdownOptions } from './shutdown.js';
-import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
+import { ownProcess } from './shutdown.js';
 import { announceMonitor, appMonitor } from './monitor.js';
 
-/** A group of providers, controllers and routes that belong together, for {@link AppOptions.modules}. */
-export interface AppModule {
-  /** Providers, as made by `provide()`. */
-  readonly providers?: readonly Registration[];
-  /** Classes decorated with `@Controller()`. */
-  readonly controllers?: readonly Class<unknown>[];
-  /** Routes declared with `route()`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly routes?: readonly RouteDeclaration<readonly Dep[], any>[];
-}
-
-/** Options of {@link createApp}: the app's parts, fastify's options, the shutdown, and the container's options. */
-export interface AppOptions extends Omit<ContainerOptions, 'providers'>, AppModule {
-  /** More parts of the app, each with its own providers, controllers and routes; merged in order after the top-level ones. */
-  modules?: readonly AppModule[];
-  /**
-   * fastify's own options. `return503OnClosing` defaults to `false` here, so requests arriving on open keep-alive
-   * connections during the drain are served (with `Connection: close`) instead of refused.
-   * @default { return503OnClosing: false }
-   */
-  fastify?: FastifyServerOptions;
-  /**
-   * The graceful shutdown: `app.close()` always drains; these options tune it and choose the signals that start
-   * it and then exit the process. `false` installs no handler (nor does a worker of `serveCluster()`, whose
-   * primary owns the signals).
-   * @default { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, idleGrace: 100, delay: 0 }
-   */
-  shutdown?: ShutdownOptions | false;
-  /**
-   * The thread monitor of the app (`app.threadMonitor`). By default the app creates one that follows the
-   * environment: unless `NODE_ENV` is `production` it is mode `warn` (names the provider and source line that put
-   * work on the thread pool, as a process warning; see docs/monitor-default.md for which runs it checks), in
-   * production mode `off` (no per-resolution cost); both sample the OS thread count every second, and the app
-   * closes it. The boot log names the mode and why (`monitor: warn (NODE_ENV unset)`). Pass monitor options to have
-   * the app create a different one (`{ mode: 'throw' }` fails such a resolution, for CI), your own monitor (the app
-   * leaves it open), or `false` for none. Passing an `observer` also replaces the default.
-   * @default NODE_ENV === 'production' ? { mode: 'off', sampleIntervalMs: 1000 } : { mode: 'warn', sampleIntervalMs: 1000 }
-   */
-  monitor?: ThreadMonitor | ThreadMonitorOptions | false;
-}
+export type { AppModule, AppOptions } from './option-types.js';
+import type { AppOptions } from './option-types.js';
 
 /**
  * Build a ready Fastify app in one call: create the container, register the loopsafe plugin, every controller and

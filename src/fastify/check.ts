@@ -4,7 +4,7 @@ import type { LoopsafeError } from '../errors/base.js';
 import { BootError } from '../errors/container.js';
 import { ReservedTokenError } from '../errors/fastify.js';
 import { validateOptions } from '../options/validate.js';
-import type { AppOptions } from './app.js';
+import type { AppOptions } from './option-types.js';
 import { keyName, type Class } from '../tokens.js';
 import { compileRoutes, type CompiledRoute } from './compile.js';
 import { appSchema } from './options.js';

@@ -2,30 +2,14 @@ import type { Dep } from '../declare/provider.js';
 import { isStandardContext } from '../declare/decorator-call.js';
 import type { InjectingClassDecorator } from '../declare/decorator-types.js';
 import { declareInjectList } from '../declare/inject-list.js';
-import type { Lifetime } from '../declare/lifetime.js';
 import { DecoratorMisplacedError } from '../errors/decorators.js';
 import { validateOptions } from '../options/validate.js';
 import { metadataFor, type ParamSource } from './metadata.js';
 import { collectRoutes } from './standard-routes.js';
 import { controllerSchema } from './options.js';
 
-/** Options of {@link Controller}. */
-export interface ControllerOptions<D extends readonly Dep[] = readonly Dep[]> {
-  /**
-   * How long the controller instance lives. A singleton controller is built once; it must not depend on
-   * request-scoped providers (the boot fails with `LOOPSAFE_ERR_CAPTIVE_DEPENDENCY`): inject those into the
-   * handler instead (its `inject` list, or `@Inject()` on a parameter), or make the controller `'request'`.
-   * @default 'singleton'
-   */
-  lifetime?: Lifetime;
-  /**
-   * The constructor's dependencies, in order, checked at compile time against its parameters. Needed with
-   * standard decorators for a constructor that takes anything; with legacy ones, `@Inject()` on the parameters
-   * (or their class types) does the same.
-   * @default the parameter types TypeScript emits with emitDecoratorMetadata
-   */
-  inject?: D;
-}
+export type { ControllerOptions } from './option-types.js';
+import type { ControllerOptions } from './option-types.js';
 
 /**
  * Mark a class as a controller whose decorated methods are routes under `prefix`. The controller is a provider.

@@ -4,10 +4,8 @@ import { anyObject, anything, duration, either, func, list, oneOf, required, sat
 import type { Schema } from '../options/rule.js';
 import { lifetimes } from '../declare/lifetime.js';
 import { monitorSchema } from '../threads/options.js';
-import type { AppModule, AppOptions } from './app.js';
+import type { AppModule, AppOptions, ControllerOptions, LoopsafePluginOptions } from './option-types.js';
 import { isThreadMonitor } from './monitor.js';
-import type { ControllerOptions } from './decorators.js';
-import type { LoopsafePluginOptions } from './plugin.js';
 import { SHUTDOWN_SIGNALS, type DrainOptions, type ShutdownOptions } from './shutdown.js';
 
 /** The drain's options (the plugin's `shutdown`): add a field to `DrainOptions`, then its rule here. */

@@ -1,53 +1,22 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Container } from '../container/container.js';
-import type { Dep } from '../declare/provider.js';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { internalsOf } from '../container/seam.js';
 import { routeAttributionOf } from '../threads/routes.js';
 import { validateOptions } from '../options/validate.js';
 import { recordRoute } from '../graph/roots.js';
-import type { Class } from '../tokens.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
 import { installDrain } from './drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
-import type { RouteDeclaration } from './route.js';
 import { pluginSchema } from './options.js';
 import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
-import type { DrainOptions } from './shutdown.js';
-import type { ThreadMonitor, ThreadMonitorOptions } from '../threads/monitor.js';
 import { announceMonitor, pluginMonitor } from './monitor.js';
 
-/** Options of {@link loopsafePlugin}. */
-export interface LoopsafePluginOptions {
-  /**
-   * The container, not yet booted: the plugin registers the request and reply tokens and one provider per route,
-   * checks the whole graph, then boots it. It becomes `app.di` and is disposed when the app closes.
-   */
-  container: Container;
-  /** Classes decorated with `@Controller()`. */
-  controllers?: readonly Class<unknown>[];
-  /** Routes declared with `route()`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  routes?: readonly RouteDeclaration<readonly Dep[], any>[];
-  /**
-   * The graceful drain `app.close()` runs. The plugin installs no signal handler and never exits the process:
-   * `createApp()` does that, or call `app.close()` from your own handler. `false` keeps the defaults.
-   * @default {}
-   */
-  shutdown?: DrainOptions | false;
-  /**
-   * The thread monitor, by the same rule as `createApp()`'s: for a container created without an observer the plugin
-   * creates one before boot, mode `warn` unless `NODE_ENV` is `production` (then `off`, sampling threads only), and
-   * closes it with the app; options, your own monitor, or `false` choose otherwise. A container created with an
-   * observer keeps it. `app.threadMonitor` is the monitor; the boot log names its mode and why.
-   * @default NODE_ENV === 'production' ? { mode: 'off', sampleIntervalMs: 1000 } : { mode: 'warn', sampleIntervalMs: 1000 }
-   */
-  monitor?: ThreadMonitor | ThreadMonitorOptions | false;
-}
+export type { LoopsafePluginOptions } from './option-types.js';
+import type { LoopsafePluginOptions } from './option-types.js';
 
 const kReply = Symbol('loopsafe.reply');
 type Linked = FastifyRequest & { [kReply]: FastifyReply | null };
