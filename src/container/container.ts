@@ -19,7 +19,7 @@ import { OpenScopes } from '../scopes/open-scopes.js';
 import { RequestScope, type ScopeHost } from '../scopes/scope.js';
 import { exposeInternals } from './seam.js';
 import { AbortSignalToken, keyName, type Key, type KeyType } from '../tokens.js';
-import { attachInversify, type ForeignContainer } from '../declare/foreign.js';
+import { attachInversify, type ForeignContainer, type InversifyContainerLike } from '../declare/foreign.js';
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
@@ -51,6 +51,13 @@ const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingCha
  * provides, a singleton that injects a request-scoped key, and a `resolve()` of an unprovided key fail to compile
  * (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`); see docs/typed-graph.md.
  */
+/**
+ * Create a container that falls back to an inversify container: its `resolve()` is not checked by the compiler,
+ * because the keys inversify binds are known only at run time (the boot check still sees them).
+ */
+export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
+  options: TypedContainerOptions<P, O> & { inversify: InversifyContainerLike },
+): Container;
 export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
   options?: TypedContainerOptions<P, O>,
 ): Container<TypedContainerKeys<P, O>>;

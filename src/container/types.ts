@@ -48,9 +48,9 @@ export interface ContainerOptions {
  */
 export interface Container<Provided = unknown> extends AsyncDisposable {
   /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
-  register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
+  register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): Container<Provided | K>;
   /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
-  override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): this;
+  override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): Container<Provided | K>;
   /** True when a provider is registered (or an attached inversify container binds the key). */
   has(key: Key): boolean;
   /**

@@ -105,3 +105,21 @@ export async function typeTests(scope: Scope): Promise<void> {
   // @ts-expect-error 'forever' is not a lifetime
   c.register(Clock, { lifetime: 'forever' });
 }
+
+// Dynamic registration widens what the compiler knows, so resolving a key registered by a chained register() or
+// override() compiles; a key registered nowhere still does not. An attached inversify container binds keys only
+// known at run time, so its container's resolve() is not checked (the boot check is).
+async function dynamicRegistration(): Promise<void> {
+  const c = createContainer({ providers: [] }).register(Clock).register(Port, { useValue: 1 });
+  expectType<Equal<Awaited<ReturnType<typeof c.resolve<typeof Clock>>>, Clock>>();
+  await c.resolve(Clock);
+  await c.resolve(Port);
+  // @ts-expect-error Host was never registered: MissingProvider<"Host">
+  await c.resolve(Host);
+  const o = createContainer({ providers: [] }).override(Host, { useValue: 'h' });
+  await o.resolve(Host);
+  const legacy = { isBound: (_key: unknown) => false, getAsync: async (_key: unknown) => undefined };
+  const viaInversify = createContainer({ providers: [], inversify: legacy as never });
+  await viaInversify.resolve(Host);
+}
+void dynamicRegistration;
