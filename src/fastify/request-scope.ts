@@ -9,19 +9,24 @@ import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /**
  * One request's claim on its scope: disposed once the response is over (its last onResponse hook settled, or the
- * client went away) and no compiled handler still runs in it.
+ * client went away and the request's lifecycle reached its end) and no compiled handler still runs in it.
  */
 export class Lease {
   /** The response is over: the route's onResponse hooks have all run, or the client closed the connection. */
   closed = false;
   /** The response emitted 'finish', so fastify runs the route's onResponse hooks (a client abort emits none). */
   finished = false;
+  /**
+   * The request's lifecycle reached its end: the route's last onSend hook ran, so no hook or handler of it can still
+   * resolve from the scope (set only on routes that end with {@link RequestScopes.sentHook}).
+   */
+  sent = false;
   held = 0;
   done = false;
   // The app's live leases, a list threaded through them, so app.close() can end the ones a hook never let go.
   prev: Lease | undefined = undefined;
   next: Lease | undefined = undefined;
-  constructor(readonly scope: RequestScope, readonly request: FastifyRequest) {}
+  constructor(readonly scope: RequestScope, readonly request: FastifyRequest, readonly reply: FastifyReply) {}
 }
 
 /** Where a request keeps its lease; `null` until something touches `request.di`. */
@@ -33,6 +38,7 @@ const kResponseLease = Symbol('loopsafe.responseLease');
 type Leased = FastifyRequest & { [kLease]: Lease | null };
 type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease };
 type EndHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+type SendHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
 /**
  * The request scopes of one app: created on first use, disposed exactly once after the last hook of the request
@@ -47,6 +53,13 @@ export class RequestScopes {
   readonly #onResponseFinish: (this: LeasedResponse) => void;
   /** The onResponse hook every route gets last: the request's hooks are all done, its scope can go. */
   readonly endHook: EndHook;
+  /**
+   * The onSend hook every route gets last. Its lifecycle has reached the end (what is left is writing the payload
+   * and, if the client is still there, the onResponse hooks), so a request whose client left can now let its scope
+   * go. Until then an abort leaves the scope open: the handler, and the hooks fastify still runs after an abort
+   * (preHandler, onError, onSend, of the route or the app), may resolve from it.
+   */
+  readonly sentHook: SendHook;
   #live = 0;
   #first: Lease | undefined;
   #idle: (() => void) | undefined;
@@ -77,6 +90,14 @@ export class RequestScopes {
       if (lease !== null && !lease.closed) scopes.#responseOver(lease, false);
       done();
     };
+    this.sentHook = function loopsafeRequestSent(request, _reply, payload, done): void {
+      const lease = (request as Leased)[kLease];
+      if (lease !== null) {
+        lease.sent = true;
+        if (lease.closed && lease.held === 0) scopes.release(lease);
+      }
+      done(null, payload);
+    };
   }
 
   /** Scopes created and not yet fully disposed. */
@@ -93,6 +114,8 @@ export class RequestScopes {
     const hooks = own === undefined ? [] : Array.isArray(own) ? own : [own];
     if (hooks.includes(this.endHook)) return; // the HEAD twin of a GET route comes through here again
     (route as { onResponse: EndHook[] }).onResponse = [...hooks, this.endHook];
+    const sends = route.onSend as unknown as SendHook | SendHook[] | undefined;
+    (route as unknown as { onSend: SendHook[] }).onSend = [...(sends === undefined ? [] : Array.isArray(sends) ? sends : [sends]), this.sentHook];
     route.config = { ...route.config, [kEndsScope]: true };
   }
 
@@ -104,7 +127,7 @@ export class RequestScopes {
     // Direct slot writes: the two values every scope gets, without supply()'s per-call lookups.
     scope.slots[this.#requestSlot] = request;
     scope.slots[this.#replySlot] = reply;
-    const lease = new Lease(scope, request);
+    const lease = new Lease(scope, request, reply);
     (request as Leased)[kLease] = lease;
     this.#live++;
     const first = this.#first;
@@ -115,6 +138,7 @@ export class RequestScopes {
     if (res.closed) {
       // First touched after the socket closed (by an async onResponse hook, say): on a route that ends with
       // endHook the scope lives until that hook; otherwise only while a compiled handler holds it.
+      // A client that left before the response ended: kept until the route's lifecycle reaches sentHook.
       if (!res.writableEnded || !endsWithHook(request)) lease.closed = true;
     } else {
       res[kResponseLease] = lease;
@@ -129,7 +153,7 @@ export class RequestScopes {
   /** The scope `request.di` returns. Touched once the response is over, it is disposed at once. */
   scopeOf(request: FastifyRequest, reply: FastifyReply): RequestScope {
     const lease = this.leaseOf(request, reply);
-    if (lease.closed && lease.held === 0) this.release(lease);
+    if (lease.closed && free(lease)) this.release(lease);
     return lease.scope;
   }
 
@@ -144,7 +168,7 @@ export class RequestScopes {
   unhold(lease: Lease): void {
     // Only an abort closes a lease under a handler; fastify still sends what the handler returned (its onSend
     // and onError hooks run on the dead socket), so the scope goes after what this turn of the loop started.
-    if (--lease.held === 0 && lease.closed) setImmediate(() => this.release(lease));
+    if (--lease.held === 0 && lease.closed && free(lease)) setImmediate(() => this.release(lease));
   }
 
   /** Dispose the lease's scope, once. */
@@ -180,7 +204,8 @@ export class RequestScopes {
 
   #responseOver(lease: Lease, aborted: boolean): void {
     lease.closed = true;
-    if (lease.held === 0) this.release(lease);
+    // After an abort, a route that ends with sentHook keeps its scope until its lifecycle reaches that hook.
+    if (aborted ? free(lease) : lease.held === 0) this.release(lease);
     // The client went away mid-handler: factories still building for this request are told to stop.
     else if (aborted) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
   }
@@ -199,6 +224,15 @@ export class RequestScopes {
       }
     }
   }
+}
+
+/**
+ * True when nothing of the request can still resolve from its closed lease's scope: no compiled handler holds it,
+ * and the response finished, or the lifecycle reached sentHook, or the reply was hijacked (fastify runs no onSend
+ * hook for it: a compiled handler holds it to the end, a plain one is not followed), or the route has no such hooks.
+ */
+function free(lease: Lease): boolean {
+  return lease.held === 0 && (lease.finished || lease.sent || lease.reply.sent || !endsWithHook(lease.request));
 }
 
 /** True when the request's route ends its onResponse hooks with endHook (the 404 handler, for one, does not). */

@@ -87,7 +87,7 @@ test('the scope is disposed exactly once when the handler throws', async (t) => 
   t.deepEqual(disposed, [1]);
 });
 
-test('the scope is disposed exactly once when the client aborts, although fastify calls no onResponse', async (t) => {
+test('a handler that never settles after its client aborted holds its scope until the app closes, then it is disposed exactly once, although fastify calls no onResponse', async (t) => {
   const gone = signal();
   const { app, container, disposed } = setup({ dispose: () => gone.resolve() });
   t.teardown(() => app.close());
@@ -107,6 +107,10 @@ test('the scope is disposed exactly once when the client aborts, although fastif
   req.on('error', () => {});
   await entered.promise;
   req.destroy();
+  await new Promise<void>((resolve) => req.once('close', () => resolve()));
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  t.deepEqual(disposed, [], 'the handler may still resolve from its scope: nothing is disposed under it');
+  await app.close();
   await gone.promise;
   t.deepEqual(disposed, [1]);
   t.is(onResponse, 0);

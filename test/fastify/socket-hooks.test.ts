@@ -3,8 +3,7 @@
  * preValidation, preHandler, onSend, onResponse and onError hooks, declared on a route, added to the app before and
  * after the plugin, in a child plugin, and in a child plugin that registers the plugin itself. Each one must see the
  * request's own instance, still open, and the scope must be disposed exactly once, after the last hook.
- * An onResponse hook that resolves from request.di after an async onResponse hook (its own async form included)
- * fails on main: those twins are in socket-known-bugs.test.ts, so onResponse hooks here are sync only.
+ * onResponse hooks here are sync; the async ones, which once found the scope disposed, are in socket-held.test.ts.
  */
 import test from 'ava';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -113,8 +112,8 @@ function hooksFor(place: Place, name: HookName): any[] {
         : async (request: FastifyRequest, reply: FastifyReply) => {
           if (active(request, place, name, 'async')) await asyncStep(request, reply, place, name);
         };
-  // Only the sync form of onResponse: any async onResponse hook ahead of it in the chain (one that never touches
-  // request.di included) lets the scope be disposed first, the known bug in socket-known-bugs.test.ts.
+  // onResponse in its sync form only, so each style's journal has one onResponse line; the async forms of onResponse
+  // (and a sync one after an async one) are in socket-held.test.ts.
   return name === 'onResponse' ? [sync] : [sync, async];
 }
 
@@ -215,7 +214,6 @@ for (const { app, place, path, where } of cases) {
       const who = fail ? 'the handler throws; onError, onSend and onResponse' : 'every hook and the handler';
       test(`${app}, ${style} hooks ${where}, GET ${path}: ${who} see the request's own open instance, disposed once after the last hook`, async (t) => {
         const tag = newTag();
-        // onResponse is sync in both cases: an async one is a known bug (socket-known-bugs.test.ts).
         const answer = await call(origin(), path, { headers: headers(tag, place, style, fail) });
         t.is(answer.status, fail ? 500 : 200);
         if (!fail) t.is(answer.body, tag);

@@ -3,8 +3,8 @@
  * made by `createApp()` and for `loopsafePlugin` on a user's own fastify instance. `app.inject()` never emits the
  * socket's events ('finish', 'close', aborts), so each test below is the twin of one that only injected.
  * Hooks are in socket-hooks.test.ts, aborts, streams and hijacked replies in socket-aborts.test.ts, a property over
- * mixed concurrent outcomes in socket-properties.test.ts, the thread monitor in socket-threads.test.ts, and the twins
- * that fail on main because of a bug in socket-known-bugs.test.ts.
+ * mixed concurrent outcomes in socket-properties.test.ts, the thread monitor in socket-threads.test.ts, and what holds
+ * the scope after an abort or during an async onResponse hook in socket-held.test.ts.
  *
  * Inventory: the tests about a request's life that used only `inject()`, and where their twin is.
  *   fastify/plugin.test.ts

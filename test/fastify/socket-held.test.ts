@@ -1,22 +1,15 @@
 /**
- * Socket twins that fail on main (issue 21, point 5), kept as they are, not weakened: each states what a user of
- * the default path is promised, and fails because of a bug, not because of the test.
+ * What holds a request scope over a real socket (issue 21, points 1 and 5), for both kinds of app. These began as
+ * the failing twins of three bugs that `app.inject()` hid; they now pin the fixes:
  *
- * Bug 1, onResponse after disposal. The request scope is disposed on the response's 'close', which Node emits in
- * the tick after 'finish'; fastify runs onResponse hooks from 'finish', one after another. Any onResponse hook that
- * runs after an await (an async hook itself, or any hook after an async one, from any plugin) finds the scope
- * disposed: request.di refuses with LOOPSAFE_ERR_DISPOSED and the instances resolved earlier are already
- * disposed. `app.inject()` hid it: light-my-request emits 'close' later. Being fixed in src/fastify/request-scope.ts.
- *
- * Bug 2, a handler of the user's own (`app.get()` with `request.di`) is not held: when its client leaves mid-
- * handler, the scope is disposed on the response's 'close' while the handler still runs and uses it. Routes made
- * with `route()` or a controller hold the scope until their handler settles (socket-aborts.test.ts), plain handlers
- * get no such hold.
- *
- * Bug 3, hooks are not held either: when the client leaves while an async preHandler or onSend hook awaits (on any
- * route, `route()` included), the scope is disposed on 'close' under the hook, which resumes with disposed
- * instances (and, for preHandler, the handler may then run with them). Bugs 2 and 3 share one mechanism: the scope
- * is held only while a compiled handler runs, not while the request's own lifecycle (hooks, a plain handler) does.
+ * 1. onResponse after disposal: the scope was disposed on the response's 'close', which Node emits in the tick
+ *    after 'finish', while fastify runs onResponse hooks from 'finish', one after another. Now every route's last
+ *    onResponse hook is loopsafe's own, which ends the scope (src/fastify/request-scope.ts, endHook).
+ * 2. A handler of the user's own (`app.get()` with `request.di`) was not held when its client left mid-handler.
+ * 3. Nor were async preHandler / onSend hooks: the scope was disposed on 'close' under the hook.
+ *    For 2 and 3, after an abort the scope now lives until the request's lifecycle reaches loopsafe's last onSend
+ *    hook (sentHook): fastify still runs the handler and the hooks after an abort, and all of them come before it.
+ *    A handler or hook that never settles holds the scope until the app closes (plugin.test.ts).
  */
 import test from 'ava';
 import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -131,7 +124,12 @@ async function build(kind: 'createApp' | 'plugin'): Promise<FastifyInstance> {
     await gate(tag).promise;
     journal.add(`${tag} handler settles with Unit ${state(unit)}`);
     journal.add(`${tag} handler settled`);
+    if (request.headers['x-fail'] === '1') throw new Error('the handler failed after its client left');
     return 'done';
+  });
+  app.addHook('onError', async (request) => {
+    if (request.url !== '/own/wait') return;
+    journal.add(`${tagOf(request)} onError Unit ${state(await request.di.resolve(Unit))}`);
   });
   await app.ready();
   return app;
@@ -150,7 +148,7 @@ test.after.always(() => Promise.all(apps.map((app) => app.close())));
 
 // Bug 1 on a route: both kinds of app.
 for (const kind of ['createApp', 'plugin'] as const) {
-  test(`bug 1, ${kind}: an async onResponse hook on a route resolves the request's instance still open, and the scope is disposed after it`, async (t) => {
+  test(`onResponse, ${kind}: an async onResponse hook on a route resolves the request's instance still open, and the scope is disposed after it`, async (t) => {
     const tag = newTag();
     t.is((await call(origins.get(kind)!, '/route-hook', { headers: { 'x-tag': tag, 'x-hook': 'route async' } })).body, tag);
     await journal.until(`${tag} dispose Unit`);
@@ -158,7 +156,7 @@ for (const kind of ['createApp', 'plugin'] as const) {
     t.deepEqual(journal.of(tag), ['build Unit', 'async onResponse Unit open', 'dispose Unit']);
   });
 
-  test(`bug 1, ${kind}: a sync onResponse hook after an async one that never touches request.di still finds the scope open`, async (t) => {
+  test(`onResponse, ${kind}: a sync onResponse hook after an async one that never touches request.di still finds the scope open`, async (t) => {
     const tag = newTag();
     t.is((await call(origins.get(kind)!, '/route-hooks', { headers: { 'x-tag': tag, 'x-hook': 'route sync-after-async' } })).body, tag);
     await journal.until(`${tag} dispose Unit`);
@@ -169,7 +167,7 @@ for (const kind of ['createApp', 'plugin'] as const) {
 
 // Bug 1 with app-level hooks added after the plugin, as a request logger or a metrics plugin adds them.
 for (const hook of ['async', 'sync-after-async'] as const) {
-  test(`bug 1, plugin: an app-level ${hook === 'async' ? 'async onResponse hook' : 'sync onResponse hook after an async one'} resolves the request's instance still open; disposal comes after it`, async (t) => {
+  test(`onResponse, plugin: an app-level ${hook === 'async' ? 'async onResponse hook' : 'sync onResponse hook after an async one'} resolves the request's instance still open; disposal comes after it`, async (t) => {
     const tag = newTag();
     t.is((await call(origins.get('plugin')!, '/plain', { headers: { 'x-tag': tag, 'x-hook': `app ${hook}` } })).body, tag);
     await journal.until(`${tag} dispose Unit`);
@@ -178,7 +176,7 @@ for (const hook of ['async', 'sync-after-async'] as const) {
   });
 }
 
-test('bug 2, plugin: a client that leaves mid-handler of the user\'s own route: the handler runs on with its instance open, the scope is disposed after it settles', async (t) => {
+test('abort mid-handler, plugin: a client that leaves mid-handler of the user\'s own route: the handler runs on with its instance open, the scope is disposed after it settles', async (t) => {
   const tag = newTag();
   const controller = new AbortController();
   const answer = call(origins.get('plugin')!, '/own/wait', { headers: { 'x-tag': tag }, signal: controller.signal }).then(
@@ -200,7 +198,7 @@ test('bug 2, plugin: a client that leaves mid-handler of the user\'s own route: 
 
 for (const kind of ['createApp', 'plugin'] as const) {
   for (const hook of ['preHandler', 'onSend'] as const) {
-    test(`bug 3, ${kind}: a client that leaves while an async ${hook} hook awaits: the hook resumes with the request's instance open, the scope is disposed after it`, async (t) => {
+    test(`abort in a hook, ${kind}: a client that leaves while an async ${hook} hook awaits: the hook resumes with the request's instance open, the scope is disposed after it`, async (t) => {
       const tag = newTag();
       const controller = new AbortController();
       const answer = call(origins.get(kind)!, '/slow-hook', { headers: { 'x-tag': tag, 'x-pause': hook }, signal: controller.signal }).then(
@@ -225,3 +223,29 @@ for (const kind of ['createApp', 'plugin'] as const) {
     });
   }
 }
+
+test('abort mid-handler, plugin: many clients leave at once, some handlers then fail: every scope waits for its handler and its onError hook, and is disposed exactly once', async (t) => {
+  const tags = Array.from({ length: 40 }, newTag);
+  const controllers = tags.map(() => new AbortController());
+  const answers = tags.map((tag, i) =>
+    call(origins.get('plugin')!, '/own/wait', { headers: { 'x-tag': tag, 'x-fail': String(i % 2) }, signal: controllers[i]!.signal }).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    ));
+  await Promise.all(tags.map((tag) => journal.until(`${tag} handler entered`)));
+  for (const c of controllers) c.abort();
+  t.deepEqual(new Set(await Promise.all(answers)), new Set(['AbortError']));
+  await Promise.all(tags.map((tag) => journal.until(`${tag} client gone`)));
+  await settle();
+  t.false(tags.some((tag) => journal.of(tag).includes('dispose Unit')), 'nothing disposed while the handlers wait');
+  for (const tag of tags) gate(tag).resolve();
+  await Promise.all(tags.map((tag) => journal.until(`${tag} dispose Unit`)));
+  await settle();
+  tags.forEach((tag, i) => {
+    const log = journal.of(tag);
+    t.deepEqual(log.filter((e) => e === 'dispose Unit').length, 1, log.join(', '));
+    t.is(log.at(-1), 'dispose Unit', log.join(', '));
+    t.true(log.includes('handler settles with Unit open'), log.join(', '));
+    if (i % 2 === 1) t.true(log.includes('onError Unit open'), log.join(', '));
+  });
+});
