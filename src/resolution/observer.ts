@@ -57,6 +57,37 @@ export function newStretch(): void {
   resolverStretch.current++;
 }
 
+/** Where an observer counts the runs it let the resolver skip. @internal */
+export interface SkipTally {
+  skipped: number;
+}
+
+const noTally: SkipTally = { skipped: 0 };
+
+/**
+ * One provider's `trail.id` (one per provider per container): the identity observers key their state on, and the
+ * one place an observer can tell the resolver to skip it. While `holder` is the container's own observer and
+ * {@link skipGate} is open, the resolver runs the next `skip` factory runs of this provider without calling the
+ * observer at all (no closure, no call: the cost of sampling is a field read), counting each in `tally`. Only the
+ * thread monitor's mode `warn` sets it, for the runs its sample leaves out. @internal
+ */
+export class ProviderId {
+  /** The observer that set `skip`; nobody else's runs are skipped (a composed observer is not its parts). */
+  holder: ResolutionObserver | undefined = undefined;
+  /** How many of this provider's coming runs the holder need not see. */
+  skip = 0;
+  /** The holder's count of the runs it checked, up to its own limit (its bookkeeping, not the resolver's). */
+  runs = 0;
+  /** Where the skipped runs are counted. */
+  tally: SkipTally = noTally;
+}
+
+/**
+ * Closed while something needs every factory run seen (a `loopsafe/testing` block listens): the resolver then
+ * ignores every `ProviderId.skip`. @internal
+ */
+export const skipGate = { open: true };
+
 // The brand of an observer's verdict is defined with the errors that carry it (errors/ imports nothing above it).
 export { OBSERVER_VERDICT } from '../errors/base.js';
 

@@ -5,6 +5,7 @@ import { injectProperties } from '../declare/class-info.js';
 import { readClassInfo, readMemberInfo } from '../declare/class-metadata.js';
 import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
+import { ProviderId } from './observer.js';
 
 /** A plan the boot check's walk has not reached. */
 export const UNSEEN = -1;
@@ -70,6 +71,8 @@ export class Plan {
   pending: Promise<unknown> | undefined = undefined;
   /** The boot check's mark: UNSEEN, DONE, or the plan's position on the walk's stack (see graph.ts). */
   walk = UNSEEN;
+  /** This provider's `trail.id` for observers (see `ProviderId`). */
+  readonly id = new ProviderId();
 
   constructor(init: {
     name: string;

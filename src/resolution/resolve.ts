@@ -137,7 +137,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
   const here = (observer === undefined || observer.active === false) && !resolveTracer.active
     ? undefined
-    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan };
+    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan.id };
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
   if (here !== undefined && chain.depth === 0) newStretch();
   if (plan.direct && here === undefined) {

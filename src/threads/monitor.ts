@@ -46,7 +46,7 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
   const captureStacks = options.captureStacks ?? true;
   const allow = options.allow ?? [];
   const routes = options.routes ?? false;
-  const sampling = mode === 'warn' ? new CheckBudget(options.fullRuns ?? 100, options.sampleRate ?? 0.05) : undefined;
+  const sampling = mode === 'warn' ? { fullRuns: options.fullRuns ?? 100, rate: options.sampleRate ?? 0.05 } : undefined;
   const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow, sampling);
   if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
   return monitor;
@@ -92,9 +92,9 @@ class Monitor implements ThreadMonitor, RunOwner {
   /** Mode `throw`: work found after its run had settled, for `assertClean()` and for the provider's next run. */
   readonly #late = new LateWork();
 
-  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[], sampling: CheckBudget | undefined) {
+  constructor(mode: MonitorMode, budget: number, interval: number, captureStacks: boolean, registry: MetricsRegistry | undefined, allow: readonly AllowRule[], sampling: { fullRuns: number; rate: number } | undefined) {
     this.mode = mode;
-    this.#sampling = sampling;
+    this.#sampling = sampling === undefined ? undefined : new CheckBudget(this, sampling.fullRuns, sampling.rate);
     this.#allow = allow;
     this.#runs = mode === 'throw' ? new WeakMap() : undefined;
     this.#learns = mode === 'warn';
@@ -248,7 +248,7 @@ class Monitor implements ThreadMonitor, RunOwner {
   stats(): ThreadMonitorStats {
     const sample = this.#sampler?.latest;
     return {
-      resolutions: this.#resolutions,
+      resolutions: this.#resolutions + (this.#sampling?.tally.skipped ?? 0), // the resolver's skips never call in
       offloads: this.#offloads,
       loopBlocks: this.#loopBlocks,
       allowed: this.#allowed,

@@ -1,4 +1,5 @@
 import type { LoopBlockFinding, OffloadFinding } from '../findings/types.js';
+import { skipGate } from '../resolution/observer.js';
 
 /** Something that hears every monitor's findings for a while: a `loopsafe/testing` block. @internal */
 export interface FindingSink {
@@ -36,6 +37,7 @@ export let epoch = 0;
 /** Start hearing findings; every monitor in mode `off` turns on until the last sink leaves. @internal */
 export function addSink(sink: FindingSink): number {
   sinks.add(sink);
+  skipGate.open = false; // a block sees every run: no provider's sampled-out runs are skipped while it listens
   epoch++;
   setAll(true);
   return epoch;
@@ -44,6 +46,7 @@ export function addSink(sink: FindingSink): number {
 /** @internal */
 export function removeSink(sink: FindingSink): void {
   sinks.delete(sink);
+  skipGate.open = sinks.size === 0;
   if (sinks.size === 0) setAll(false);
 }
 

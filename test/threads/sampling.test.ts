@@ -2,12 +2,16 @@
 // checked; later runs are sampled at `sampleRate`, reported in stats().
 import test from 'ava';
 import { stat } from 'node:fs/promises';
-import { createContainer, createThreadMonitor, provide, token, type ThreadMonitor } from '../../src/index.js';
+import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+import {
+  composeObservers, createContainer, createThreadMonitor, loopsafeChannels, provide, token, type ResolutionObserver, type ThreadMonitor,
+} from '../../src/index.js';
+import { checkThreadLeaks } from '../../src/testing/index.js';
 
 const file = new URL(import.meta.url);
 
 /** A transient provider whose factory reads a file (pool work) on the runs `offloadOn` names (1-based). */
-function setup(monitor: ThreadMonitor, offloadOn: (run: number) => boolean) {
+function setup(monitor: ThreadMonitor | ResolutionObserver, offloadOn: (run: number) => boolean) {
   const Work = token<number>('Work');
   let runs = 0;
   const container = createContainer({
@@ -97,4 +101,75 @@ test.serial('absurd budget options are refused with a coded error', (t) => {
     const error = t.throws(() => createThreadMonitor(bad as never));
     t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_OPTION_INVALID');
   }
+});
+
+// The runs the sample leaves out are skipped by the resolver itself, without a call to the monitor (that call was
+// most of mode warn's cost). What must not change: they are still counted, and whatever needs every run sees it.
+
+test.serial('runs the sample skips still count as resolutions, and nothing skipped is counted twice', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 3, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const { resolve } = setup(monitor, () => false);
+  for (let i = 0; i < 40; i++) await resolve();
+  t.is(monitor.stats().resolutions, 40);
+  t.is(monitor.stats().unchecked, 37);
+});
+
+test.serial('a leak-check block checks every run, also of a provider whose later runs the sample skips', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 2, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const { resolve } = setup(monitor, (run) => run === 30);
+  for (let i = 0; i < 29; i++) await resolve();
+  t.is(monitor.stats().unchecked, 27);
+  const report = await checkThreadLeaks(() => resolve());
+  t.false(report.ok, 'run 30 ran inside the block and was checked');
+  t.deepEqual([...new Set(report.offloads.map((o) => o.path.join(' > ')))], ['Work']);
+  t.is(monitor.stats().unchecked, 27, 'the block\'s run was not one the sample skipped');
+  for (let i = 0; i < 5; i++) await resolve();
+  t.is(monitor.stats().unchecked, 27, 'the finding in the block made every later run of Work checked');
+  // A provider with no finding in the block goes back to being sampled after it.
+  const other = setup(monitor, () => false);
+  for (let i = 0; i < 5; i++) await other.resolve();
+  t.true((await checkThreadLeaks(() => other.resolve())).ok);
+  for (let i = 0; i < 4; i++) await other.resolve();
+  t.is(monitor.stats().unchecked, 27 + 3 + 4);
+});
+
+test.serial('a monitor composed with another observer still samples, counts and lets the other see every run', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 2, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  let seen = 0;
+  const counter: ResolutionObserver = { runFactory: (_trail, invoke) => (seen++, invoke()) };
+  const { resolve } = setup(composeObservers(monitor, counter), () => false);
+  for (let i = 0; i < 20; i++) await resolve();
+  t.is(seen, 20, 'the other observer heard every run');
+  t.is(monitor.stats().unchecked, 18);
+  t.is(monitor.stats().resolutions, 20);
+});
+
+test.serial('a loopsafe:resolve subscriber sees every run, sampled out or not', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 1, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const { resolve } = setup(monitor, () => false);
+  for (let i = 0; i < 5; i++) await resolve();
+  const starts: string[] = [];
+  const onStart = (message: unknown): void => void starts.push((message as { provider: string }).provider);
+  const channel = tracingChannel(loopsafeChannels.resolve);
+  subscribe(channel.start.name, onStart);
+  try {
+    for (let i = 0; i < 10; i++) await resolve();
+  } finally {
+    unsubscribe(channel.start.name, onStart);
+  }
+  t.is(starts.length, 10);
+  t.is(monitor.stats().resolutions, 15);
+});
+
+test.serial('fullRuns 0 samples from the very first run', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 0, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const { resolve } = setup(monitor, () => false);
+  for (let i = 0; i < 10; i++) await resolve();
+  t.is(monitor.stats().unchecked, 10);
 });
