@@ -25,7 +25,7 @@ import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
 import { validateContainerOptions, validateProviderDef } from './options.js';
 import type { AnyProviderDef, Registration } from '../declare/provider.js';
-import type { TypedContainerKeys, TypedContainerOptions } from './typed-options.js';
+import type { ContainerOptionsOf, TypedContainerKeys, TypedContainerOptions } from './typed-options.js';
 
 // resolveSync's constants as this module's own: see the note in resolution/resolve.ts.
 const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
@@ -52,11 +52,12 @@ const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingCha
  * (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`); see docs/typed-graph.md.
  */
 /**
- * Create a container that falls back to an inversify container: its `resolve()` is not checked by the compiler,
- * because the keys inversify binds are known only at run time (the boot check still sees them).
+ * Create a container that falls back to an inversify container: neither its providers' `inject` lists nor its
+ * `resolve()` are checked by the compiler, because the keys inversify binds are known only at run time (the boot
+ * check still sees them).
  */
 export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
-  options: TypedContainerOptions<P, O> & { inversify: InversifyContainerLike },
+  options: ContainerOptionsOf<P, O> & { inversify: InversifyContainerLike },
 ): Container;
 export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
   options?: TypedContainerOptions<P, O>,
