@@ -1,6 +1,6 @@
 // What the compiler checks in createApp()'s options: the same graph check as createContainer()'s, over the
 // top-level lists and every module's, with the routes' inject lists checked against it too.
-import type { BuiltIn, CheckedList, GraphOf, Surviving } from '../declare/graph-types.js';
+import type { BuiltIn, CheckedList, FallbackKeys, GraphOf, Surviving } from '../declare/graph-types.js';
 import type { Facts } from '../declare/graph-facts.js';
 import type { Lifetime } from '../declare/lifetime.js';
 import type { Dep, Registration } from '../declare/provider.js';
@@ -40,7 +40,7 @@ export type AppGraphOf<P extends readonly Registration[], O extends readonly Reg
     | O[number]
     | ControllerRegistrations<C>
     | BuiltIn<typeof AbortSignalToken>
-    | ([I] extends [never] ? Registration : [I] extends [undefined] ? never : Registration)
+    | FallbackKeys<I>
   >;
 
 /** One module of `modules`, its `providers` and `routes` each checked against graph `G`. */
