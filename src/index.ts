@@ -18,7 +18,7 @@ export { Injectable, type InjectableOptions } from './declare/injectable.js';
 export type { InjectingClassDecorator, ConstructorCheck, StandardConstructorCheck, InjectListRequired, AnyConstructor } from './declare/decorator-types.js';
 export type {
   MissingProvider, CaptiveDependency, AdapterToken, KeyName, Resolvable, Judged, CheckedList, IsOpen, ItemError, GraphOf, Surviving, BuiltIn, ProvidedKeys,
-  RegistrationError, RouteError, Widened, MissingNames, RequestKeys, DepKey, NeededKey, LifetimeOf, DepsOf,
+  RegistrationError, RouteError, FallbackKeys, Widened, MissingNames, RequestKeys, DepKey, NeededKey, LifetimeOf, DepsOf,
 } from './declare/graph-types.js';
 export type { Facts, FactsOf } from './declare/graph-facts.js';
 export type { TypedContainerOptions, ContainerOptionsOf, ContainerGraph, TypedContainerKeys } from './container/typed-options.js';

@@ -49,18 +49,15 @@ const containerDisposeChannel: TracingChannel<unknown, BootContext> = tracingCha
  *
  * When the compiler can read `providers` (a list of `provide()` calls), a provider that injects a key nobody
  * provides, a singleton that injects a request-scoped key, and a `resolve()` of an unprovided key fail to compile
- * (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`); see docs/typed-graph.md.
+ * (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`); see docs/typed-graph.md. A container
+ * that falls back to an inversify container (`inversify`) is not checked at compile time, neither its providers'
+ * `inject` lists nor its `resolve()`: the keys inversify binds are known only at run time (the boot check sees them).
  */
-/**
- * Create a container that falls back to an inversify container: its `resolve()` is not checked by the compiler,
- * because the keys inversify binds are known only at run time (the boot check still sees them).
- */
-export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
-  options: TypedContainerOptions<P, O> & { inversify: InversifyContainerLike },
-): Container;
-export function createContainer<const P extends readonly Registration[] = readonly Registration[], const O extends readonly Registration[] = readonly []>(
-  options?: TypedContainerOptions<P, O>,
-): Container<TypedContainerKeys<P, O>>;
+export function createContainer<
+  const P extends readonly Registration[] = readonly Registration[],
+  const O extends readonly Registration[] = readonly [],
+  I extends InversifyContainerLike | undefined = undefined,
+>(options?: TypedContainerOptions<P, O, I>): Container<TypedContainerKeys<P, O, I>>;
 export function createContainer(options: ContainerOptions = {}): Container {
   return new LoopsafeContainer(options);
 }

@@ -137,6 +137,12 @@ export type Resolvable<K, Provided> = unknown extends Provided ? unknown
 /** The registrations the built-in keys stand for: `AbortSignalToken` is in every container. */
 export type BuiltIn<K extends Key> = Registration<unknown, K, Facts<readonly [], 'transient'>>;
 
+/**
+ * What an inversify fallback `I` adds to a graph: nothing when there is none (`undefined`), else a registration
+ * of any key, which opens the graph (inversify's bindings are known only at run time).
+ */
+export type FallbackKeys<I> = [I] extends [never] ? Registration : [I] extends [undefined] ? never : Registration;
+
 /** Registrations whose keys `Replaced` overrides drop out: the override's declaration is the one that runs. */
 export type Surviving<R, Replaced> = R extends Registration<unknown, infer K> ? ([K] extends [Replaced] ? never : R) : never;
 

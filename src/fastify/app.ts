@@ -10,7 +10,11 @@ import { ownProcess } from './shutdown.js';
 import { announceMonitor, appMonitor } from './monitor.js';
 
 export type { AppModule, AppOptions } from './option-types.js';
-import type { AppOptions } from './option-types.js';
+import type { AppModule, AppOptions } from './option-types.js';
+import type { Registration } from '../declare/provider.js';
+import type { InversifyContainerLike } from '../declare/foreign.js';
+import type { Class } from '../tokens.js';
+import type { AnyRoute, TypedAppOptions } from './typed-app-options.js';
 
 /**
  * Build a ready Fastify app in one call: create the container, register the loopsafe plugin, every controller and
@@ -27,7 +31,20 @@ import type { AppOptions } from './option-types.js';
  * The app is ready, not listening. `await app.close()` is the complete graceful drain: stop accepting, let
  * in-flight requests finish (their responses carry `Connection: close`), close idle connections, dispose the
  * request scopes, then the container's singletons in reverse creation order.
+ *
+ * When the compiler can read the lists (`provide()` and `route()` calls written in place, or kept in a tuple), a
+ * route whose `inject` names a key no provider provides, a provider that does, and a singleton that injects a
+ * request-scoped key fail to compile (`MissingProvider<"Clock">`, `CaptiveDependency<"Cache", "RequestId">`);
+ * see docs/typed-graph.md.
  */
+export function createApp<
+  const P extends readonly Registration[] = readonly [],
+  const R extends readonly AnyRoute[] = readonly [],
+  const C extends readonly Class<unknown>[] = readonly [],
+  const M extends readonly AppModule[] = readonly [],
+  const O extends readonly Registration[] = readonly [],
+  I extends InversifyContainerLike | undefined = undefined,
+>(options: TypedAppOptions<P, O, R, C, M, I>): Promise<FastifyInstance>;
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // Every option, nested ones included, is checked here once; the container and plugin below get valid parts.
   validateOptions(appSchema, options, 'createApp');

@@ -4,7 +4,9 @@ import type { LoopsafeError } from '../errors/base.js';
 import { BootError } from '../errors/container.js';
 import { ReservedTokenError } from '../errors/fastify.js';
 import { validateOptions } from '../options/validate.js';
-import type { AppOptions } from './option-types.js';
+import type { AppModule, AppOptions } from './option-types.js';
+import type { InversifyContainerLike } from '../declare/foreign.js';
+import type { AnyRoute, TypedAppOptions } from './typed-app-options.js';
 import { keyName, type Class } from '../tokens.js';
 import { compileRoutes, type CompiledRoute } from './compile.js';
 import { appSchema } from './options.js';
@@ -61,7 +63,17 @@ export function appParts(options: AppOptions): { providers: Registration[]; cont
  *   build: () => createApp({ ...appOptions, shutdown: false }),
  * });
  * ```
+ *
+ * The compiler checks its options as it checks `createApp()`'s (docs/typed-graph.md).
  */
+export function checkApp<
+  const P extends readonly Registration[] = readonly [],
+  const R extends readonly AnyRoute[] = readonly [],
+  const C extends readonly Class<unknown>[] = readonly [],
+  const M extends readonly AppModule[] = readonly [],
+  const O extends readonly Registration[] = readonly [],
+  I extends InversifyContainerLike | undefined = undefined,
+>(options: TypedAppOptions<P, O, R, C, M, I>): void;
 export function checkApp(options: AppOptions): void {
   validateOptions(appSchema, options, 'checkApp');
   const { providers, controllers, routes } = appParts(options);

@@ -10,6 +10,9 @@
  */
 export { createApp, type AppOptions, type AppModule } from './app.js';
 export { checkApp } from './check.js';
+export type {
+  TypedAppOptions, AppOptionsOf, AppGraphOf, AnyRoute, CheckedModule, CheckedModules, ModuleRegistrations, ControllerRegistrations,
+} from './typed-app-options.js';
 export { defaultMonitorOptions } from './monitor.js';
 export { loopsafePlugin, type LoopsafePluginOptions } from './plugin.js';
 export { route, type RouteDeclaration } from './route.js';

@@ -1,8 +1,8 @@
 // Compile-time tests for loopsafe/fastify: `npm test` type-checks this file; each @ts-expect-error must be a real
 // type error, or tsc fails on an unused directive. Nothing here runs.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AbortSignalToken, lazy, optional, token, type Container, type Scope } from '../../src/index.js';
-import { FastifyReplyToken, FastifyRequestToken, createApp, route } from '../../src/fastify/index.js';
+import { AbortSignalToken, lazy, optional, provide, token, type Container, type Registration, type Scope } from '../../src/index.js';
+import { FastifyReplyToken, FastifyRequestToken, createApp, route, type RouteDeclaration } from '../../src/fastify/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -88,4 +88,16 @@ export async function typeTests(app: FastifyInstance, request: FastifyRequest): 
   expectType<Equal<typeof built, FastifyInstance>>();
   // @ts-expect-error signals are signal names
   await createApp({ providers: [], shutdown: { signals: ['TERM'] } });
+
+  // A route's inject list is checked against the app's providers (test/typetests/app.tst.ts checks the message).
+  const Named = token<number, 'Named'>('Named');
+  const timed = route({ method: 'GET', url: '/n', inject: [Named], handler: ([n]) => n + 1 });
+  await createApp({ providers: [provide(Named, { useValue: 1 })], routes: [timed] });
+  // @ts-expect-error MissingProvider<"Named">
+  await createApp({ providers: [], routes: [timed] });
+  // Widened lists check nothing.
+  const wide: RouteDeclaration[] = [timed];
+  const none: Registration[] = [];
+  await createApp({ providers: none, routes: [timed] });
+  await createApp({ providers: [], routes: wide });
 }
