@@ -32,8 +32,10 @@ const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
 export type { ContainerOptions, Container, BootContext } from './types.js';
 import type { ContainerOptions, Container, BootContext } from './types.js';
 
-// Frames kept of a register() or override() call: the caller is the first, a wrapper in a library may add one.
+// Frames kept of a register() or override() call (captureCall, register, then its caller and one more, for a
+// wrapper), and of a createContainer() call (captureCall, the constructor, createContainer, createApp, the caller...).
 const CALLER_FRAMES = 4;
+const CREATE_FRAMES = 7;
 
 // Published by the container, so declared beside it (the layer that calls a seam owns it).
 const bootChannel: TracingChannel<unknown, BootContext> = tracingChannel(loopsafeChannels.boot);
@@ -92,8 +94,8 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     // A registration a key's first provide() made says where that was; any other is placed at this call, whose
     // stack is captured once, when first needed.
     let here: CallStack | undefined;
-    for (const r of options.providers ?? []) this.#declarations.add(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(createContainer, 6)));
-    for (const r of options.overrides ?? []) this.#declarations.replace(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(createContainer, 6)));
+    for (const r of options.providers ?? []) this.#declarations.add(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(CREATE_FRAMES)));
+    for (const r of options.overrides ?? []) this.#declarations.replace(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(CREATE_FRAMES)));
     exposeInternals(this, this);
   }
 
@@ -111,13 +113,13 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   // A bad declaration is not thrown here: boot() reports it with every other problem, at the site captured now.
   register(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'register');
-    this.#declarations.add(key, def, captureCall(LoopsafeContainer.prototype.register, CALLER_FRAMES));
+    this.#declarations.add(key, def, captureCall(CALLER_FRAMES));
     return this;
   }
 
   override(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'override');
-    this.#declarations.replace(key, def, captureCall(LoopsafeContainer.prototype.override, CALLER_FRAMES));
+    this.#declarations.replace(key, def, captureCall(CALLER_FRAMES));
     return this;
   }
 
