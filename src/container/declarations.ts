@@ -1,4 +1,4 @@
-// The declarations a container was given, in order, with where each was made and what was wrong with them.
+// What a container was told to declare: the declaration in effect per key, the site of each call, the problems noted.
 import { LoopsafeError } from '../errors/base.js';
 import { DuplicateProviderError, type BootProblem } from '../errors/container.js';
 import { siteOf, type CallStack } from '../declare/sites.js';
