@@ -28,7 +28,7 @@ export type { Scope } from './scopes/scope.js';
 export type { ResolutionObserver, ResolutionTrail } from './resolution/observer.js';
 export { LoopsafeError, ResolutionPathError } from './errors/base.js';
 export {
-  BootError, MissingProviderError, CycleError, CaptiveDependencyError, InvalidProviderError, DuplicateProviderError,
+  BootError, type BootProblem, MissingProviderError, CycleError, CaptiveDependencyError, InvalidProviderError, DuplicateProviderError,
   ContainerFrozenError, InvalidOptionError, ProviderFailedError, ProviderTimeoutError, ScopeRequiredError,
   SuppliedValueMissingError, SupplyError, AsyncProviderError, DisposedError, DisposalError, WrongThreadError, InversifyError,
 } from './errors/container.js';

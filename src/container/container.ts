@@ -1,8 +1,5 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import {
-  AsyncProviderError, ContainerFrozenError, DisposedError, DuplicateProviderError,
-  MissingProviderError, WrongThreadError,
-} from '../errors/container.js';
+import { AsyncProviderError, ContainerFrozenError, DisposedError, MissingProviderError, WrongThreadError } from '../errors/container.js';
 import { DisposalStack } from '../lifecycle/disposal.js';
 import { compilePlans } from './compile.js';
 import { disposeContainer } from './dispose.js';
@@ -23,8 +20,10 @@ import { attachInversify, type ForeignContainer, type InversifyContainerLike } f
 import { describeGraph } from '../graph/describe.js';
 import type { AppGraph } from '../graph/model.js';
 import { routesOf } from '../graph/roots.js';
-import { validateContainerOptions, validateProviderDef } from './options.js';
-import type { AnyProviderDef, Registration } from '../declare/provider.js';
+import { validateContainerOptions } from './options.js';
+import { Declarations } from './declarations.js';
+import { captureCall, type CallStack } from '../declare/sites.js';
+import { registrationStack, type AnyProviderDef, type Registration } from '../declare/provider.js';
 import type { TypedContainerKeys, TypedContainerOptions } from './typed-options.js';
 
 // resolveSync's constants as this module's own: see the note in resolution/resolve.ts.
@@ -32,6 +31,11 @@ const { EMPTY, KIND_CONSTRUCTED, SINGLETON } = planCodes;
 
 export type { ContainerOptions, Container, BootContext } from './types.js';
 import type { ContainerOptions, Container, BootContext } from './types.js';
+
+// Frames kept of a register() or override() call (captureCall, register, then its caller and one more, for a
+// wrapper), and of a createContainer() call (captureCall, the constructor, createContainer, createApp, the caller...).
+const CALLER_FRAMES = 4;
+const CREATE_FRAMES = 7;
 
 // Published by the container, so declared beside it (the layer that calls a seam owns it).
 const bootChannel: TracingChannel<unknown, BootContext> = tracingChannel(loopsafeChannels.boot);
@@ -69,7 +73,7 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
   readonly root = this;
   // Not readonly: adoptObserver() may set it once, before anything is built.
   observer: ResolutionObserver | undefined;
-  readonly #registrations = new Map<Key, AnyProviderDef | undefined>();
+  readonly #declarations = new Declarations();
   readonly #timeout: number;
   readonly #foreign: ForeignContainer | undefined;
   readonly #scopes = new OpenScopes<RequestScope>();
@@ -84,8 +88,11 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     // Without an observer of its own, a container takes the ambient one (set only inside a testing-helper block).
     this.observer = containerObserver(options.observer, ambientObserver(this));
     this.#foreign = options.inversify === undefined ? undefined : attachInversify(options.inversify);
-    for (const r of options.providers ?? []) this.register(r.key, r.def);
-    for (const r of options.overrides ?? []) this.override(r.key, r.def);
+    // A registration a key's first provide() made says where that was; any other is placed at this call, whose
+    // stack is captured once, when first needed.
+    let here: CallStack | undefined;
+    for (const r of options.providers ?? []) this.#declarations.add(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(CREATE_FRAMES)));
+    for (const r of options.overrides ?? []) this.#declarations.replace(r.key, r.def, registrationStack(r) ?? (here ??= captureCall(CREATE_FRAMES)));
     exposeInternals(this, this);
   }
 
@@ -100,27 +107,25 @@ class LoopsafeContainer implements Container, RootSite, ScopeHost {
     return this.#disposing !== undefined;
   }
 
+  // A bad declaration is not thrown here: boot() reports it with every other problem, at the site captured now.
   register(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'register');
-    if (this.#registrations.has(key)) throw new DuplicateProviderError(keyName(key));
-    validateProviderDef(key, def);
-    this.#registrations.set(key, def);
+    this.#declarations.add(key, def, captureCall(CALLER_FRAMES));
     return this;
   }
 
   override(key: Key, def?: AnyProviderDef): this {
     this.#assertOpen(key, 'override');
-    validateProviderDef(key, def);
-    this.#registrations.set(key, def);
+    this.#declarations.replace(key, def, captureCall(CALLER_FRAMES));
     return this;
   }
 
   has(key: Key): boolean {
-    return key === AbortSignalToken || this.#registrations.has(key) || this.#foreign?.has(key) === true;
+    return key === AbortSignalToken || this.#declarations.has(key) || this.#foreign?.has(key) === true;
   }
 
   check(): void {
-    if (this.#plans === undefined) this.#plans = compilePlans(this.#registrations, this.#timeout, this.#foreign);
+    if (this.#plans === undefined) this.#plans = compilePlans(this.#declarations, this.#timeout, this.#foreign);
   }
 
   boot(): Promise<void> {

@@ -70,7 +70,8 @@ const byKind = {
 
 /**
  * Refuse a provider declaration's unknown keys (`useFactroy`, `injects`), wrong types and bounds, when it is
- * registered. Which keys may appear together (one kind, eager singletons) is checked with the graph at boot.
+ * registered (the container notes what this throws, and the boot reports it). Which keys may appear together (one
+ * kind, eager singletons) is checked with the graph at boot.
  */
 export function validateProviderDef(key: Key, def: AnyProviderDef | undefined): void {
   if (typeof def !== 'object' || def === null) return; // the boot check reports a missing or non-object declaration

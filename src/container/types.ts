@@ -10,7 +10,10 @@ import type { Key, KeyType } from '../tokens.js';
 
 /** Options of {@link createContainer}. */
 export interface ContainerOptions {
-  /** Providers to register right away, as made by `provide()`. */
+  /**
+   * Providers to register right away, as made by `provide()`. A bad declaration among them is reported by the boot,
+   * at its key's first `provide()` call (or at this `createContainer()` call for a later one).
+   */
   providers?: readonly Registration[];
   /** Replacements for some of `providers`, for tests: same key, another declaration. */
   overrides?: readonly Registration[];
@@ -47,16 +50,25 @@ export interface ContainerOptions {
  * (the default) checks nothing.
  */
 export interface Container<Provided = unknown> extends AsyncDisposable {
-  /** Register a provider. A class key with no declaration provides itself (its metadata names its dependencies). */
+  /**
+   * Register a provider. A class key with no declaration provides itself (its metadata names its dependencies).
+   * A bad declaration (an unknown or ill-typed option, a key registered twice) does not throw here: it is noted with
+   * this call's `file:line:column` and reported by the boot, in one `BootError` with every other problem. Throws
+   * at once only on a booted (`LOOPSAFE_ERR_CONTAINER_FROZEN`) or disposed (`LOOPSAFE_ERR_DISPOSED`) container.
+   */
   register<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): Container<Provided | K>;
-  /** Replace a provider (or add one) before boot, for tests; app code stays untouched. */
+  /**
+   * Replace a provider (or add one) before boot, for tests; app code stays untouched. A bad declaration is reported
+   * by the boot, as for `register()`.
+   */
   override<K extends Key, const D extends readonly Dep[] = never>(key: K, def?: ProviderDef<KeyType<K>, D, CtorParams<K>>): Container<Provided | K>;
   /** True when a provider is registered (or an attached inversify container binds the key). */
   has(key: Key): boolean;
   /**
    * Check the whole graph and compile the resolution plans, without constructing anything. Throws one
-   * `BootError` listing every problem (missing providers, cycles, captive dependencies, invalid declarations).
-   * After it succeeds, registration is closed.
+   * `BootError` listing every problem (declarations refused at registration, missing providers, cycles, captive
+   * dependencies, invalid declarations), in declaration order, each with where it was registered. After it
+   * succeeds, registration is closed.
    */
   check(): void;
   /** `check()`, then construct every `eager` singleton, concurrently. Calling it again returns the same promise. */

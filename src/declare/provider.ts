@@ -2,6 +2,7 @@ import type { Class, Key, KeyType } from '../tokens.js';
 import type { Lifetime } from './lifetime.js';
 import type { Facts, factsKey, FactsOf } from './graph-facts.js';
 import { recordDeclaration } from '../graph/declared.js';
+import { registeredAt, type CallStack } from './sites.js';
 
 const optionalBrand = Symbol.for('loopsafe.optional');
 
@@ -220,8 +221,15 @@ export function provide<K extends Key, const D extends readonly Dep[] = never, L
   key: K,
   def?: ProviderDef<KeyType<K>, D, CtorParams<K>, L, S>,
 ): Registration<KeyType<K>, K, NoInfer<FactsOf<D, L, S>>> {
-  recordDeclaration(key);
-  return { key, def };
+  // Only a key's first provide() captures a stack (see recordDeclaration): a later one is placed by the
+  // createContainer() call that registers it.
+  const site = recordDeclaration(key);
+  return site === undefined ? { key, def } : ({ key, def, [registeredAt]: site } as Registration<KeyType<K>, K, NoInfer<FactsOf<D, L, S>>>);
+}
+
+/** The stack `provide()` captured for this registration, if it captured one. @internal */
+export function registrationStack(r: Registration): CallStack | undefined {
+  return (r as { [registeredAt]?: CallStack })[registeredAt];
 }
 
 /** @internal */

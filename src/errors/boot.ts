@@ -2,22 +2,45 @@
 import { LoopsafeError, ResolutionPathError } from './base.js';
 import { last } from './describe.js';
 
-/** One or more problems in the provider graph, found by `container.boot()` before anything is served. */
+/** One problem of a {@link BootError}, with where the declaration it concerns was registered. */
+export interface BootProblem {
+  /** The coded error: an invalid option, a duplicate, a missing provider, a cycle, a captive dependency... */
+  readonly problem: LoopsafeError;
+  /**
+   * `file:line:column` of the `register()`, `override()`, `provide()` or `createContainer()` call that registered
+   * the provider the problem is about (the provider that injects a missing key, the one whose dependency closes a
+   * cycle, the longer-lived holder of a captive). With source maps on, the `.ts` position. Absent when no frame
+   * outside loopsafe was found, as for the providers a Fastify app makes for its routes.
+   */
+  readonly site?: string;
+}
+
+/**
+ * Every problem of a provider graph, found by `container.boot()` (or `check()`, or the first `resolve()`) before
+ * anything is served: bad declarations recorded by `register()` and `createContainer()`, and what the graph check
+ * finds (missing providers, cycles, captive dependencies), in declaration order, each with where it was registered.
+ */
 export class BootError extends LoopsafeError {
   /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_BOOT';
   /** The stable code of this failure, listed in docs/errors.md. */
   override readonly code = BootError.code;
   override name = 'BootError' as const;
-  /** Every problem found, each a coded error with its provider path. */
+  /** Every problem found, each a coded error with its provider path (the `problem` of each of {@link entries}). */
   readonly problems: readonly LoopsafeError[];
+  /** Every problem found, in declaration order, each with the site of the registration it concerns. */
+  readonly entries: readonly BootProblem[];
 
-  constructor(problems: readonly LoopsafeError[]) {
-    const lines = problems.map((p) => `  - [${p.code}] ${p.message}`).join('\n');
-    super(`The provider graph has ${problems.length} problem(s); nothing was started:\n${lines}`, {
-      cause: new AggregateError(problems, 'provider graph problems'),
+  /** Each item is a problem, or a problem with its site. */
+  constructor(problems: readonly (LoopsafeError | BootProblem)[]) {
+    const entries = problems.map((p): BootProblem => (LoopsafeError.is(p) ? { problem: p } : p));
+    const lines = entries.map(({ problem, site }) =>
+      `  - [${problem.code}] ${problem.message}${site === undefined ? '' : `\n    registered at ${site}`}`).join('\n');
+    super(`The provider graph has ${entries.length} problem(s); nothing was started:\n${lines}`, {
+      cause: new AggregateError(entries.map((e) => e.problem), 'provider graph problems'),
     });
-    this.problems = problems;
+    this.entries = entries;
+    this.problems = entries.map((e) => e.problem);
   }
 }
 
@@ -84,7 +107,7 @@ export class InvalidProviderError extends ResolutionPathError {
   }
 }
 
-/** The same token or class was registered twice. */
+/** The same token or class was registered twice. Reported in the boot's `BootError`, at the second registration. */
 export class DuplicateProviderError extends LoopsafeError {
   /** The same code, for comparisons without an instance. */
   static readonly code = 'LOOPSAFE_ERR_PROVIDER_DUPLICATE';
@@ -92,8 +115,9 @@ export class DuplicateProviderError extends LoopsafeError {
   override readonly code = DuplicateProviderError.code;
   override name = 'DuplicateProviderError' as const;
 
-  constructor(name: string) {
-    super(`${name} is already registered. Use container.override(${name}, { ... }) to replace a provider on purpose (in tests, for example).`);
+  /** `first` is where the first registration was made, when known. */
+  constructor(name: string, first?: string) {
+    super(`${name} is already registered${first === undefined ? '' : ` (at ${first})`}. Use container.override(${name}, { ... }) to replace a provider on purpose (in tests, for example).`);
   }
 }
 

@@ -1,7 +1,7 @@
 // The container's errors, by job: boot (the graph and registration), options, resolution, disposal. Re-exported
 // here so the modules (and src/index.ts) that import the container's errors name one place.
 export {
-  BootError, MissingProviderError, CycleError, CaptiveDependencyError, InvalidProviderError, DuplicateProviderError,
+  BootError, type BootProblem, MissingProviderError, CycleError, CaptiveDependencyError, InvalidProviderError, DuplicateProviderError,
   ContainerFrozenError,
 } from './boot.js';
 export { InvalidOptionError } from './options.js';

@@ -1,7 +1,7 @@
 import { createContainer, type Container } from '../container/container.js';
 import type { Dep, Registration } from '../declare/provider.js';
 import type { LoopsafeError } from '../errors/base.js';
-import { BootError } from '../errors/container.js';
+import { BootError, type BootProblem } from '../errors/container.js';
 import { ReservedTokenError } from '../errors/fastify.js';
 import { validateOptions } from '../options/validate.js';
 import type { AppModule, AppOptions } from './option-types.js';
@@ -16,7 +16,8 @@ import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 /**
  * Check a Fastify app's whole graph without building anything: the request and reply tokens every scope is
  * supplied, one synthetic provider per route and controller method, then the container's own check. Throws one
- * `BootError` with every problem; returns the compiled routes.
+ * `BootError` with every problem (the container's first, in declaration order with their sites, then the
+ * routes' and controllers'); returns the compiled routes.
  */
 export function checkAppGraph(
   container: Container,
@@ -24,20 +25,22 @@ export function checkAppGraph(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes: readonly RouteDeclaration<readonly Dep[], any>[],
 ): CompiledRoute[] {
-  const problems: LoopsafeError[] = [];
+  const reserved: LoopsafeError[] = [];
   // The plugin's own keys: a provider of the app's would stand in for the real request or reply.
-  for (const reserved of [FastifyRequestToken, FastifyReplyToken]) {
-    if (container.has(reserved)) problems.push(new ReservedTokenError(keyName(reserved)));
-    else container.register(reserved, { supplied: true });
+  for (const key of [FastifyRequestToken, FastifyReplyToken]) {
+    if (container.has(key)) reserved.push(new ReservedTokenError(keyName(key)));
+    else container.register(key, { supplied: true });
   }
+  const problems: LoopsafeError[] = [];
   const compiled = compileRoutes(container, controllers, routes, problems);
+  let declared: readonly BootProblem[] = [];
   try {
     container.check();
   } catch (error) {
     if (!(error instanceof BootError)) throw error;
-    problems.push(...error.problems);
+    declared = error.entries;
   }
-  if (problems.length > 0) throw new BootError(problems);
+  if (reserved.length + declared.length + problems.length > 0) throw new BootError([...reserved, ...declared, ...problems]);
   return compiled;
 }
 

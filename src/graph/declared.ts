@@ -1,8 +1,9 @@
 import { captureStack, pickSite } from '../threads/site.js';
+import type { CallStack } from '../declare/sites.js';
 
 // Keyed by the provider's key (tokens are unregistered symbols, classes are functions), weakly. The stack is
 // captured unformatted (V8 formats it on first read), so provide() pays for a frame walk only.
-const declared = new WeakMap<WeakKey, { stack?: string }>();
+const declared = new WeakMap<WeakKey, CallStack>();
 
 function weak(key: unknown): key is WeakKey {
   return typeof key === 'function' || (typeof key === 'object' && key !== null) || (typeof key === 'symbol' && Symbol.keyFor(key) === undefined);
@@ -11,10 +12,14 @@ function weak(key: unknown): key is WeakKey {
 /**
  * Remember where `provide()` was first called for this key: where the key is declared (a test's override of it is
  * not). Only the first call pays for the stack capture (a few µs), so code that declares the same key again, such
- * as a container built per test or per benchmark operation, pays for it once. @internal
+ * as a container built per test or per benchmark operation, pays for it once. Returns the stack it captured (the
+ * first call's), so that registration can say where it was made; `undefined` on later calls. @internal
  */
-export function recordDeclaration(key: unknown): void {
-  if (weak(key) && !declared.has(key)) declared.set(key, captureStack());
+export function recordDeclaration(key: unknown): CallStack | undefined {
+  if (!weak(key) || declared.has(key)) return undefined;
+  const stack = captureStack();
+  declared.set(key, stack);
+  return stack;
 }
 
 /** `file:line:column` of the user's latest `provide()` call for this key, when one was recorded. @internal */

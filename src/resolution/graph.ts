@@ -7,14 +7,23 @@ import { isLazy, isOptional } from '../declare/provider.js';
 import { DONE, foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON, UNSEEN } from './plan.js';
 
 /**
+ * A problem the graph check found, with the key of the provider whose declaration holds the bad edge: the one that
+ * injects a missing key, the one whose dependency closes a cycle, the longer-lived holder of a captive.
+ */
+export interface GraphProblem {
+  readonly problem: LoopsafeError;
+  readonly at: Key;
+}
+
+/**
  * Link every plan to its dependencies' plans, then check the whole graph once: missing providers, cycles and
  * captive dependencies. Returns every problem found, each with its provider path, so one boot reports them all.
  * Every walk is iterative and visits each plan and edge a bounded number of times, so a graph 100,000 providers
  * deep checks in linear time without growing the call stack.
  */
-export function checkGraph(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): LoopsafeError[] {
+export function checkGraph(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): GraphProblem[] {
   const missing = link(plans, foreign);
-  const problems: LoopsafeError[] = [];
+  const problems: GraphProblem[] = [];
   findMissingAndCycles(plans, missing, problems);
   findCaptives(plans, problems);
   return problems;
@@ -80,7 +89,7 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
  * reported with the path by which it was first reached. Cycles are told apart by the plans in them (identity),
  * never by their names, so two modules' same-named tokens report two cycles.
  */
-function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> | undefined, problems: LoopsafeError[]): void {
+function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> | undefined, problems: GraphProblem[]): void {
   // Each plan's `walk` field: UNSEEN, DONE, or its position on the stack while it is on it. Fields, not maps: a
   // container is checked once, and every app with a small graph pays for this walk when it boots.
   for (const plan of plans.values()) plan.walk = UNSEEN;
@@ -95,7 +104,11 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> |
     const keys = missing?.get(plan);
     if (keys === undefined) return;
     const path = stack.map((p) => p.name);
-    for (const key of keys) problems.push(new MissingProviderError([...path, plans.get(key)?.name ?? keyName(key)]));
+    // A lazy(key) is declared by the provider that asks for it: the nearest plan below it on the walk.
+    let holder = stack.length - 1;
+    while (holder > 0 && stack[holder]!.kind === KIND_LAZY) holder--;
+    const at = stack[holder]!.key;
+    for (const key of keys) problems.push({ problem: new MissingProviderError([...path, plans.get(key)?.name ?? keyName(key)]), at });
   };
 
   for (const root of plans.values()) {
@@ -128,7 +141,7 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> |
       const id = cycle.map((p) => cycles!.ids.get(p)!).sort((a, b) => a - b).join(',');
       if (!cycles.seen.has(id)) {
         cycles.seen.add(id);
-        problems.push(new CycleError([...cycle.map((p) => p.name), dep.name]));
+        problems.push({ problem: new CycleError([...cycle.map((p) => p.name), dep.name]), at: plan.key });
       }
     }
   }
@@ -140,7 +153,7 @@ function findMissingAndCycles(plans: Map<Key, Plan>, missing: Map<Plan, Key[]> |
  * one problem. Which transients reach which request-scoped providers is found once for the whole graph, so many
  * singletons sharing a large transient subgraph cost the graph's size plus the problems found, not their product.
  */
-function findCaptives(plans: Map<Key, Plan>, problems: LoopsafeError[]): void {
+function findCaptives(plans: Map<Key, Plan>, problems: GraphProblem[]): void {
   let toward: Map<Plan, Map<Plan, Plan>> | undefined;
   for (const holder of plans.values()) {
     if (holder.lifetime === 'request' || holder.lifetime === 'transient') continue;
@@ -151,7 +164,8 @@ function findCaptives(plans: Map<Key, Plan>, problems: LoopsafeError[]): void {
     const report = (captive: Plan, path: () => Plan[]): void => {
       if (reported.has(captive) || !isCaptive(holder.lifetime, captive.lifetime)) return;
       reported.add(captive);
-      problems.push(new CaptiveDependencyError(path().map((p) => p.name), holder.name, holder.lifetime, captive.name));
+      const problem = new CaptiveDependencyError(path().map((p) => p.name), holder.name, holder.lifetime, captive.name);
+      problems.push({ problem, at: holder.key });
     };
     for (const dep of holder.deps) {
       if (dep === undefined) continue;

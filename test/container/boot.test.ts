@@ -1,5 +1,6 @@
 import test from 'ava';
 import { BootError, createContainer, provide, token, type LoopsafeError } from '../../src/index.js';
+import { onlyBootProblem } from '../helpers/boot.js';
 
 const codes = (error: unknown) => (error as BootError).problems.map((p) => p.code);
 const paths = (error: unknown) => (error as BootError).problems.map((p) => (p as LoopsafeError & { path: string[] }).path.join(' -> '));
@@ -70,12 +71,14 @@ test('invalid declarations are reported with what is wrong', (t) => {
   t.deepEqual(paths(error), ['Both', 'Hole', 'Eager', 'Bare']);
 });
 
-test('a declaration option of the wrong type is refused when it is registered, naming the provider and the option', (t) => {
+test('a declaration option of the wrong type is reported by the boot, naming the provider and the option', async (t) => {
   const Life = token('Life'), NoFn = token('NoFn');
-  const life = t.throws(() => createContainer().register(Life, { lifetime: 'forever' as 'singleton', useFactory: () => 1 }), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
-  t.like(life, { where: 'provider Life', option: 'lifetime' });
-  const noFn = t.throws(() => createContainer({ providers: [provide(NoFn, { useFactory: 'nope' as unknown as () => number })] }), { code: 'LOOPSAFE_ERR_OPTION_INVALID' });
-  t.like(noFn, { where: 'provider NoFn', option: 'useFactory' });
+  const c = createContainer();
+  t.notThrows(() => c.register(Life, { lifetime: 'forever' as 'singleton', useFactory: () => 1 }));
+  const life = await onlyBootProblem(t, () => c.boot());
+  t.like(life, { code: 'LOOPSAFE_ERR_OPTION_INVALID', where: 'provider Life', option: 'lifetime' });
+  const noFn = await onlyBootProblem(t, () => createContainer({ providers: [provide(NoFn, { useFactory: 'nope' as unknown as () => number })] }).boot());
+  t.like(noFn, { code: 'LOOPSAFE_ERR_OPTION_INVALID', where: 'provider NoFn', option: 'useFactory' });
 });
 
 test('a class whose constructor parameters have no metadata is an invalid provider, with the fix', (t) => {

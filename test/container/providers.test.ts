@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createContainer, optional, provide, token } from '../../src/index.js';
+import { onlyBootProblem } from '../helpers/boot.js';
 
 class Clock {
   now(): number {
@@ -117,11 +118,12 @@ test('a factory returning undefined is cached like any other value', async (t) =
   t.is(calls, 1);
 });
 
-test('registering a key twice is refused; override replaces on purpose', async (t) => {
+test('registering a key twice is reported by the boot; override replaces on purpose', async (t) => {
   const K = token<number>('K');
+  const twice = createContainer().register(K, { useValue: 1 }).register(K, { useValue: 2 });
+  const error = await onlyBootProblem(t, () => twice.boot());
+  t.is(error.code, 'LOOPSAFE_ERR_PROVIDER_DUPLICATE');
   const c = createContainer().register(K, { useValue: 1 });
-  const error = t.throws(() => c.register(K, { useValue: 2 }));
-  t.is((error as { code?: string }).code, 'LOOPSAFE_ERR_PROVIDER_DUPLICATE');
   c.override(K, { useValue: 3 });
   t.is(await c.resolve(K), 3);
 });
