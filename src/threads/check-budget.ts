@@ -22,11 +22,14 @@ export class CheckBudget {
   readonly #foreign = new WeakMap<object, ProviderId>();
   /** Runs left out that reached {@link check} anyway. */
   #skippedHere = 0;
+  /** `1 / ln(1 - rate)`, once: each gap then costs one logarithm. */
+  readonly #perLog: number;
 
   constructor(owner: ResolutionObserver, fullRuns: number, rate: number) {
     this.#owner = owner;
     this.fullRuns = fullRuns;
     this.rate = rate;
+    this.#perLog = 1 / Math.log(1 - rate);
   }
 
   /** Runs the sample left unchecked, wherever they were counted. */
@@ -85,7 +88,7 @@ export class CheckBudget {
   #gap(): number {
     if (this.rate >= 1) return 1;
     if (this.rate <= 0) return Infinity;
-    return Math.max(1, Math.ceil(Math.log(1 - Math.random()) / Math.log(1 - this.rate)));
+    return Math.max(1, Math.ceil(Math.log(1 - Math.random()) * this.#perLog));
   }
 }
 
