@@ -6,7 +6,6 @@
 import { ResolutionPathError, type LoopsafeError } from '../errors/base.js';
 import { DisposedError, InversifyError, ProviderFailedError, ProviderTimeoutError } from '../errors/container.js';
 import { disposeAlone, hasOwnDisposer, type DisposalStack } from '../lifecycle/disposal.js';
-import * as observing from './observer.js';
 import { OBSERVER_VERDICT, REJECTED_INSTANCE, type ResolutionTrail } from './observer.js';
 import * as tracing from './tracer.js';
 import * as thenable from './thenable.js';
@@ -17,8 +16,7 @@ import type { Site } from './site.js';
 // Read on every construction, so this module's own constants: see the note in resolve.ts.
 const { isThenable } = thenable;
 const { EMPTY, SINGLETON } = planCodes;
-const { runObserved, resolveTracer } = tracing;
-const { skipGate, newStretch } = observing;
+const { runObserved } = tracing;
 
 /** The stack that owns `plan`'s instances built at `site`: the container's for singletons, else the site's. */
 export function ownerOf(plan: Plan, site: Site): DisposalStack {
@@ -28,7 +26,7 @@ export function ownerOf(plan: Plan, site: Site): DisposalStack {
 export function construct(plan: Plan, site: Site, args: unknown[], trail: ResolutionTrail | undefined, timer: AbortController | undefined): unknown {
   let result: unknown;
   try {
-    result = trail === undefined || skips(plan, site) ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
+    result = trail === undefined ? invoke(plan, args) : runObserved(site.root.observer, trail, () => invoke(plan, args));
   } catch (error) {
     throw failed(plan, error);
   }
@@ -67,19 +65,6 @@ export function constructDirect(plan: Plan, site: Site): unknown {
   if (isThenable(result)) return settle(plan, site, Promise.resolve(result), undefined);
   track(plan, site, result);
   return result;
-}
-
-/**
- * Whether the container's observer asked not to be called for this run (see `ProviderId`): then the run is only
- * counted. Not while a tracer subscribes (it sees every run) or the skip gate is closed.
- */
-function skips(plan: Plan, site: Site): boolean {
-  const id = plan.id;
-  if (id.skip === 0 || id.holder !== site.root.observer || !skipGate.open || resolveTracer.active) return false;
-  id.skip--;
-  id.tally.skipped++;
-  newStretch(); // an unobserved factory ran: the next observed run may not take the last one's end as its start
-  return true;
 }
 
 /** Call the factory or constructor. Spelling out small arities avoids a spread call on the hot path. */

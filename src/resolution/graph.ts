@@ -80,6 +80,7 @@ function link(plans: Map<Key, Plan>, foreign: ForeignContainer | undefined): Map
   for (const plan of plans.values()) {
     plan.direct = plan.kind === KIND_CONSTRUCTED && plan.deps.length <= 4 &&
       plan.deps.every((dep) => dep !== undefined && dep.lt === SINGLETON && dep.kind === KIND_CONSTRUCTED);
+    plan.nests = plan.deps.some((dep) => dep !== undefined && (dep.pends || dep.kind === KIND_LAZY));
   }
   return missing;
 }

@@ -60,6 +60,11 @@ export class Plan {
    * singletons: once those are built, resolve.ts constructs it without an argument array.
    */
   direct = false;
+  /**
+   * Set at boot: a dependency may be built (or resolved later, lazily) on this plan's behalf, so an observed
+   * resolution needs this plan's trail for that dependency's path even when this plan's own run is not observed.
+   */
+  nests = true;
   value: unknown = EMPTY;
   /**
    * The settled instance of a constructed singleton, once `resolveSync()` has returned it: its fast path reads only

@@ -1,6 +1,7 @@
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError, ScopeRequiredError, SuppliedValueMissingError } from '../errors/container.js';
-import { newStretch, type ResolutionTrail } from './observer.js';
+import * as observing from './observer.js';
+import { newStretch, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import * as tracing from './tracer.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
@@ -20,6 +21,7 @@ const { UNDEFINED } = slotCodes;
 // The same for the functions of construct.ts it calls on every build: V8 still inlines a constant function.
 const { construct, constructDirect, ownerOf } = construction;
 const { resolveTracer } = tracing;
+const { skipGate } = observing;
 
 /** An in-flight construction in a request slot, so racing callers share it. */
 class Pending {
@@ -135,12 +137,20 @@ function memoRequest(plan: Plan, site: Site, slots: unknown[], trail: Resolution
 function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unknown {
   const observer = site.root.observer;
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
-  const here = (observer === undefined || observer.active === false) && !resolveTracer.active
-    ? undefined
-    : { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan.id };
+  const watched = (observer !== undefined && observer.active !== false) || resolveTracer.active;
+  // A run the observer's sample leaves out (see ProviderId) is not observed, and needs a trail only for the paths
+  // of dependencies built on its behalf: a provider whose dependencies are values allocates nothing for it.
+  const skipped = watched && skips(plan, observer);
+  const here = watched && (!skipped || plan.nests)
+    ? { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan.id }
+    : undefined;
+  // The trail construct() observes the run with: none for a skipped run.
+  const run = skipped ? undefined : here;
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
   if (here !== undefined && chain.depth === 0) newStretch();
-  if (plan.direct && here === undefined) {
+  if (plan.direct && run === undefined) {
+    // A skipped factory runs untimed: the next observed run may not take the last one's end as its start.
+    if (skipped) newStretch();
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
   }
@@ -204,8 +214,8 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
       (values) => {
         // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
         if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
-        if (here !== undefined) newStretch(); // resumed after an await: other code ran meanwhile
-        return construct(plan, site, values, here, timer);
+        if (watched) newStretch(); // resumed after an await: other code ran meanwhile
+        return construct(plan, site, values, run, timer);
       },
       (error: unknown) => {
         throw unwind(plan, error);
@@ -216,7 +226,20 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     const owner = ownerOf(plan, site);
     return owner === site.root.stack ? waiting : owner.guard(waiting);
   }
-  return construct(plan, site, args, here, timer);
+  if (skipped) newStretch();
+  return construct(plan, site, args, run, timer);
+}
+
+/**
+ * Whether the container's observer asked not to be called for this run of `plan` (see `ProviderId`); the run is
+ * then only counted. Never while a tracer subscribes (it sees every run) or the skip gate is closed.
+ */
+function skips(plan: Plan, observer: ResolutionObserver | undefined): boolean {
+  const id = plan.id;
+  if (id.skip === 0 || id.holder !== observer || !skipGate.open || resolveTracer.active) return false;
+  id.skip--;
+  id.tally.skipped++;
+  return true;
 }
 
 /**

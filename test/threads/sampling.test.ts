@@ -4,7 +4,8 @@ import test from 'ava';
 import { stat } from 'node:fs/promises';
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import {
-  composeObservers, createContainer, createThreadMonitor, loopsafeChannels, provide, token, type ResolutionObserver, type ThreadMonitor,
+  composeObservers, createContainer, createThreadMonitor, loopsafeChannels, provide, threadChannels, token, type ResolutionObserver,
+  type ThreadMonitor,
 } from '../../src/index.js';
 import { checkThreadLeaks } from '../../src/testing/index.js';
 
@@ -172,4 +173,31 @@ test.serial('fullRuns 0 samples from the very first run', async (t) => {
   const { resolve } = setup(monitor, () => false);
   for (let i = 0; i < 10; i++) await resolve();
   t.is(monitor.stats().unchecked, 10);
+});
+
+test.serial('a checked run under a skipped one still names the whole path', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 3, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const paths: string[] = [];
+  const listener = (finding: unknown): void => void paths.push((finding as { path: string[] }).path.join(' > '));
+  subscribe(threadChannels.offload, listener);
+  t.teardown(() => unsubscribe(threadChannels.offload, listener));
+  const Child = token<number>('Child');
+  const Parent = token<number>('Parent');
+  let runs = 0;
+  const container = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Child, { lifetime: 'transient', useFactory: async () => {
+        const run = ++runs;
+        if (run === 2 || run === 10) await stat(file); // run 2: a finding, so every later run of Child is checked
+        return run;
+      } }),
+      provide(Parent, { lifetime: 'transient', inject: [Child], useFactory: (child) => child }),
+    ],
+  });
+  for (let i = 0; i < 12; i++) await container.resolve(Parent);
+  t.true(monitor.stats().unchecked >= 8, 'Parent\'s runs after its first 3 were skipped');
+  t.deepEqual(paths.filter((p) => p.endsWith('Child')), ['Parent > Child', 'Parent > Child']);
 });
