@@ -139,18 +139,14 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
   const watched = (observer !== undefined && observer.active !== false) || resolveTracer.active;
   // A run the observer's sample leaves out (see ProviderId) is not observed, and needs a trail only for the paths
-  // of dependencies built on its behalf: a provider whose dependencies are values allocates nothing for it.
-  const skipped = watched && skips(plan, observer);
-  const here = watched && (!skipped || plan.nests)
-    ? { name: plan.name, parent: trail, boot: trail === undefined ? booting : trail.boot === true, id: plan.id }
-    : undefined;
-  // The trail construct() observes the run with: none for a skipped run.
-  const run = skipped ? undefined : here;
+  // of dependencies built on its behalf: a provider whose dependencies are values allocates nothing for it. The
+  // skip is taken where the factory runs (observed(), below): a leak check may have begun while dependencies were
+  // awaited.
+  const skipping = watched && skippable(plan, observer);
+  const here = watched && (!skipping || plan.nests) ? trailOf(plan, trail) : undefined;
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
   if (here !== undefined && chain.depth === 0) newStretch();
-  if (plan.direct && run === undefined) {
-    // A skipped factory runs untimed: the next observed run may not take the last one's end as its start.
-    if (skipped) newStretch();
+  if (plan.direct && !watched) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
   }
@@ -215,7 +211,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
         // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
         if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
         if (watched) newStretch(); // resumed after an await: other code ran meanwhile
-        return construct(plan, site, values, run, timer);
+        return construct(plan, site, values, skipping ? observed(plan, observer, trail, here) : here, timer);
       },
       (error: unknown) => {
         throw unwind(plan, error);
@@ -226,21 +222,39 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     const owner = ownerOf(plan, site);
     return owner === site.root.stack ? waiting : owner.guard(waiting);
   }
-  if (skipped) newStretch();
-  return construct(plan, site, args, run, timer);
+  return construct(plan, site, args, skipping ? observed(plan, observer, trail, here) : here, timer);
+}
+
+function trailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTrail {
+  return { name: plan.name, parent, boot: parent === undefined ? booting : parent.boot === true, id: plan.id };
+}
+
+/** Whether the container's observer asked not to be called for the coming run of `plan` (see `ProviderId`). */
+function skippable(plan: Plan, observer: ResolutionObserver | undefined): boolean {
+  const id = plan.id;
+  return id.skip !== 0 && id.holder === observer && skipGate.open && !resolveTracer.active;
 }
 
 /**
- * Whether the container's observer asked not to be called for this run of `plan` (see `ProviderId`); the run is
- * then only counted. Never while a tracer subscribes (it sees every run) or the skip gate is closed.
+ * The trail to observe a skippable run with, as its factory is about to run: none when the skip still holds (it is
+ * taken and counted, and the stretch ends: the next observed run may not take the last one's end as its start),
+ * else `here`, or a trail made now for a run that had none.
  */
-function skips(plan: Plan, observer: ResolutionObserver | undefined): boolean {
+function observed(
+  plan: Plan, observer: ResolutionObserver | undefined, parent: ResolutionTrail | undefined, here: ResolutionTrail | undefined,
+): ResolutionTrail | undefined {
+  if (!skippable(plan, observer)) {
+    if (here !== undefined) return here;
+    newStretch(); // a run observed after all starts its own stretch, as one with a trail from the start would
+    return trailOf(plan, parent);
+  }
   const id = plan.id;
-  if (id.skip === 0 || id.holder !== observer || !skipGate.open || resolveTracer.active) return false;
   id.skip--;
   id.tally.skipped++;
-  return true;
+  newStretch();
+  return undefined;
 }
+
 
 /**
  * How many dependencies deep one synchronous resolution goes before it continues on a fresh stack. Each level is

@@ -201,3 +201,31 @@ test.serial('a checked run under a skipped one still names the whole path', asyn
   t.true(monitor.stats().unchecked >= 8, 'Parent\'s runs after its first 3 were skipped');
   t.deepEqual(paths.filter((p) => p.endsWith('Child')), ['Parent > Child', 'Parent > Child']);
 });
+
+test.serial('a run whose dependencies were still pending when a leak-check block began is checked in the block', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 2, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const Gate = token<number>('Gate');
+  const Reader = token<number>('Reader');
+  let release = (): void => {};
+  let runs = 0;
+  const container = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Gate, { lifetime: 'transient', useFactory: () => (runs < 2 ? 1 : new Promise<number>((resolve) => (release = () => resolve(1)))) }),
+      provide(Reader, { lifetime: 'transient', inject: [Gate], useFactory: async (gate) => {
+        if (++runs === 3) await stat(file); // the run whose dependency was awaited into the block
+        return gate;
+      } }),
+    ],
+  });
+  await container.resolve(Reader);
+  await container.resolve(Reader);
+  const pending = container.resolve(Reader); // Reader's third run is past its first 2: sampled out at rate 0
+  const report = await checkThreadLeaks(async () => {
+    release();
+    await pending;
+  });
+  t.deepEqual([...new Set(report.offloads.map((o) => o.path.join(' > ')))], ['Reader']);
+});
