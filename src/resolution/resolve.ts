@@ -1,6 +1,6 @@
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError, ScopeRequiredError, SuppliedValueMissingError } from '../errors/container.js';
-import * as observing from './observer.js';
+import * as skips from './skip.js';
 import { newStretch, type ResolutionObserver, type ResolutionTrail } from './observer.js';
 import * as tracing from './tracer.js';
 import * as planCodes from './plan.js';
@@ -21,7 +21,7 @@ const { UNDEFINED } = slotCodes;
 // The same for the functions of construct.ts it calls on every build: V8 still inlines a constant function.
 const { construct, constructDirect, ownerOf } = construction;
 const { resolveTracer } = tracing;
-const { skipGate } = observing;
+const { skippable, takeSkip } = skips;
 
 /** An in-flight construction in a request slot, so racing callers share it. */
 class Pending {
@@ -229,32 +229,18 @@ function trailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTra
   return { name: plan.name, parent, boot: parent === undefined ? booting : parent.boot === true, id: plan.id };
 }
 
-/** Whether the container's observer asked not to be called for the coming run of `plan` (see `ProviderId`). */
-function skippable(plan: Plan, observer: ResolutionObserver | undefined): boolean {
-  const id = plan.id;
-  return id.skip !== 0 && id.holder === observer && skipGate.open && !resolveTracer.active;
-}
-
 /**
- * The trail to observe a skippable run with, as its factory is about to run: none when the skip still holds (it is
- * taken and counted, and the stretch ends: the next observed run may not take the last one's end as its start),
- * else `here`, or a trail made now for a run that had none.
+ * The trail to observe a skippable run with, as its factory is about to run: none when the skip still holds, else
+ * `here`, or a trail made now for a run that had none.
  */
 function observed(
   plan: Plan, observer: ResolutionObserver | undefined, parent: ResolutionTrail | undefined, here: ResolutionTrail | undefined,
 ): ResolutionTrail | undefined {
-  if (!skippable(plan, observer)) {
-    if (here !== undefined) return here;
-    newStretch(); // a run observed after all starts its own stretch, as one with a trail from the start would
-    return trailOf(plan, parent);
-  }
-  const id = plan.id;
-  id.skip--;
-  id.tally.skipped++;
-  newStretch();
-  return undefined;
+  if (takeSkip(plan, observer)) return undefined;
+  if (here !== undefined) return here;
+  newStretch(); // a run observed after all starts its own stretch, as one with a trail from the start would
+  return trailOf(plan, parent);
 }
-
 
 /**
  * How many dependencies deep one synchronous resolution goes before it continues on a fresh stack. Each level is
