@@ -5,7 +5,7 @@ import { injectProperties } from '../declare/class-info.js';
 import { readClassInfo, readMemberInfo } from '../declare/class-metadata.js';
 import type { ForeignContainer } from '../declare/foreign.js';
 import { isLazy, isOptional, type AnyClass, type Dep, type AnyProviderDef } from '../declare/provider.js';
-import { ProviderId } from './observer.js';
+import { ProviderId, type ResolutionTrail } from './observer.js';
 
 /** A plan the boot check's walk has not reached. */
 export const UNSEEN = -1;
@@ -78,6 +78,11 @@ export class Plan {
   walk = UNSEEN;
   /** This provider's `trail.id` for observers (see `ProviderId`). */
   readonly id = new ProviderId();
+  /**
+   * The trail the latest unobserved run of this plan passed to its dependencies (see resolve.ts, `skipTrailOf`):
+   * reused while the parent is the same, so a sampled-out run that builds others allocates nothing either.
+   */
+  skipTrail: ResolutionTrail | undefined = undefined;
 
   constructor(init: {
     name: string;

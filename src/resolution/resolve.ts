@@ -1,7 +1,7 @@
 import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError, ScopeRequiredError, SuppliedValueMissingError } from '../errors/container.js';
 import * as skips from './skip.js';
-import { newStretch, type ResolutionObserver, type ResolutionTrail } from './observer.js';
+import { newStretch, type ResolutionTrail } from './observer.js';
 import * as tracing from './tracer.js';
 import * as planCodes from './plan.js';
 import type { Plan } from './plan.js';
@@ -21,7 +21,7 @@ const { UNDEFINED } = slotCodes;
 // The same for the functions of construct.ts it calls on every build: V8 still inlines a constant function.
 const { construct, constructDirect, ownerOf } = construction;
 const { resolveTracer } = tracing;
-const { skippable, takeSkip } = skips;
+const { giveBack, skippable, stillSkipped, takeSkip } = skips;
 
 /** An in-flight construction in a request slot, so racing callers share it. */
 class Pending {
@@ -138,15 +138,16 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   const observer = site.root.observer;
   // An observer that is installed but inactive costs one property read: no trail, and construct() skips it.
   const watched = (observer !== undefined && observer.active !== false) || resolveTracer.active;
-  // A run the observer's sample leaves out (see ProviderId) is not observed, and needs a trail only for the paths
-  // of dependencies built on its behalf: a provider whose dependencies are values allocates nothing for it. The
-  // skip is taken where the factory runs (observed(), below): a leak check may have begun while dependencies were
-  // awaited.
+  // A run the observer's sample leaves out (see ProviderId) is built as an unobserved one, and needs a trail only
+  // for the paths of dependencies built on its behalf: none when its dependencies are values, else one reused
+  // across its runs (skipTrailOf). A build that waits for its dependencies asks again before its factory runs: a
+  // leak check may have begun meanwhile.
   const skipping = watched && skippable(plan, observer);
-  const here = watched && (!skipping || plan.nests) ? trailOf(plan, trail) : undefined;
+  if (skipping) takeSkip(plan);
+  const here = !watched ? undefined : !skipping ? trailOf(plan, trail) : plan.nests ? skipTrailOf(plan, trail) : undefined;
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
   if (here !== undefined && chain.depth === 0) newStretch();
-  if (plan.direct && !watched) {
+  if (plan.direct && (skipping || !watched)) {
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
   }
@@ -198,6 +199,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
             }
           } catch (error) {
             abandon(args, pendingAt);
+            if (skipping) giveBack(plan); // its factory never runs
             throw unwind(plan, error);
           }
         }
@@ -209,11 +211,15 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     const waiting = awaitPending(args, pendingAt).then(
       (values) => {
         // Its dependencies finished after its owner began disposing: do not start what nobody will keep.
-        if (ownerOf(plan, site).closed) throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
+        if (ownerOf(plan, site).closed) {
+          if (skipping) giveBack(plan);
+          throw new DisposedError(site.slots === null ? 'container' : 'scope', `build ${plan.name}`);
+        }
         if (watched) newStretch(); // resumed after an await: other code ran meanwhile
-        return construct(plan, site, values, skipping ? observed(plan, observer, trail, here) : here, timer);
+        return construct(plan, site, values, !skipping ? here : stillSkipped(plan) ? undefined : trailOf(plan, trail), timer);
       },
       (error: unknown) => {
+        if (skipping) giveBack(plan);
         throw unwind(plan, error);
       },
     );
@@ -222,7 +228,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     const owner = ownerOf(plan, site);
     return owner === site.root.stack ? waiting : owner.guard(waiting);
   }
-  return construct(plan, site, args, skipping ? observed(plan, observer, trail, here) : here, timer);
+  return construct(plan, site, args, skipping ? undefined : here, timer);
 }
 
 function trailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTrail {
@@ -230,16 +236,14 @@ function trailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTra
 }
 
 /**
- * The trail to observe a skippable run with, as its factory is about to run: none when the skip still holds, else
- * `here`, or a trail made now for a run that had none.
+ * The trail of an unobserved run, given only to its dependencies (for their paths, should one of theirs be
+ * observed): the same object as the plan's previous one when the parent is the same. Trails are values (nothing
+ * keys on a parent's identity), and an observer never sees this one as a run's own: observed() makes a fresh one.
  */
-function observed(
-  plan: Plan, observer: ResolutionObserver | undefined, parent: ResolutionTrail | undefined, here: ResolutionTrail | undefined,
-): ResolutionTrail | undefined {
-  if (takeSkip(plan, observer)) return undefined;
-  if (here !== undefined) return here;
-  newStretch(); // a run observed after all starts its own stretch, as one with a trail from the start would
-  return trailOf(plan, parent);
+function skipTrailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTrail {
+  const last = plan.skipTrail;
+  if (last !== undefined && last.parent === parent && (parent !== undefined || last.boot === booting)) return last;
+  return (plan.skipTrail = trailOf(plan, parent));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The resolver's side of an observer's sample (see `ProviderId`): whether a provider's coming run may go unobserved,
- * and taking that skip where its factory runs.
+ * taking that skip as its build starts, and giving it back when its factory runs after all is watched.
  */
 import * as observing from './observer.js';
 import type { ResolutionObserver } from './observer.js';
@@ -18,15 +18,32 @@ export function skippable(plan: Plan, observer: ResolutionObserver | undefined):
 }
 
 /**
- * As `plan`'s factory is about to run: take the skip if it still holds (a leak check may have begun while its
- * dependencies were awaited), count it, and end the stretch (the next observed run may not take the last one's end
- * as its start). `false` when the run must be observed after all.
+ * Take the skip {@link skippable} allowed, as `plan`'s build starts: count it, and end the stretch (the next
+ * observed run may not take the last one's end as its start). A build that then waits for its dependencies asks
+ * {@link stillSkipped} before its factory runs.
  */
-export function takeSkip(plan: Plan, observer: ResolutionObserver | undefined): boolean {
-  if (!skippable(plan, observer)) return false;
+export function takeSkip(plan: Plan): void {
   const id = plan.id;
   id.skip--;
   id.tally.skipped++;
   newStretch();
-  return true;
+}
+
+/**
+ * As a skipped build's factory is about to run after its dependencies were awaited: whether the skip still holds.
+ * It does not once a leak check began (or a tracer subscribed) meanwhile; the skip is then given back, and the run
+ * is observed after all.
+ */
+export function stillSkipped(plan: Plan): boolean {
+  if (skipGate.open && !resolveTracer.active) return true;
+  giveBack(plan);
+  newStretch(); // the run observed after all starts its own stretch
+  return false;
+}
+
+/** Undo {@link takeSkip} for a build whose factory will not run as skipped (observed after all, or never run). */
+export function giveBack(plan: Plan): void {
+  const id = plan.id;
+  id.skip++;
+  id.tally.skipped--;
 }

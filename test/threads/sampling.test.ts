@@ -229,3 +229,44 @@ test.serial('a run whose dependencies were still pending when a leak-check block
   });
   t.deepEqual([...new Set(report.offloads.map((o) => o.path.join(' > ')))], ['Reader']);
 });
+
+test.serial('a skipped build whose dependency fails is not counted, and one built from singletons alone is', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 0, sampleRate: 0 });
+  t.teardown(() => monitor.close());
+  const Flaky = token<number>('Flaky');
+  const Uses = token<number>('Uses');
+  const Config = token<{ n: number }>('Config');
+  const FromSingletons = token<number>('FromSingletons');
+  let fail = false;
+  let built = 0;
+  const container = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Flaky, { lifetime: 'transient', useFactory: () => {
+        if (fail) throw new Error('down');
+        return 1;
+      } }),
+      provide(Uses, { lifetime: 'transient', inject: [Flaky], useFactory: (n) => n + 1 }),
+      provide(Config, { useFactory: () => ({ n: 2 }) }),
+      // Every dependency a built singleton: the resolver's direct path, which a skipped run takes too.
+      provide(FromSingletons, { lifetime: 'request', inject: [Config], useFactory: (c) => (built++, c.n) }),
+    ],
+  });
+  await container.resolve(Config);
+  for (let i = 0; i < 10; i++) {
+    const scope = container.createScope();
+    t.is(await scope.resolve(FromSingletons), 2);
+    await scope.dispose();
+  }
+  t.is(built, 10);
+  const base = monitor.stats();
+  t.is(await container.resolve(Uses), 2);
+  t.deepEqual([monitor.stats().resolutions - base.resolutions, monitor.stats().unchecked - base.unchecked], [2, 2]);
+  fail = true;
+  const error = await t.throwsAsync(container.resolve(Uses));
+  t.deepEqual((error as { path?: readonly string[] }).path, ['Uses', 'Flaky']);
+  // Flaky's factory ran (and threw); Uses' never did, so only one more run is counted, and it was unchecked.
+  t.deepEqual([monitor.stats().resolutions - base.resolutions, monitor.stats().unchecked - base.unchecked], [3, 3]);
+  t.is(monitor.stats().resolutions, monitor.stats().unchecked, 'fullRuns 0 and rate 0: every run, Config\'s first too, is left out');
+});
