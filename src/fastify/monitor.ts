@@ -8,7 +8,7 @@ import { createThreadMonitor, type ThreadMonitor, type ThreadMonitorOptions } fr
  * What `createApp()` watches when the user says nothing, following the environment as .NET's `ValidateScopes`
  * does: outside production (`NODE_ENV` unset, `development`, `test`, anything but `production`) mode `warn`
  * attributes pool work to the provider that caused it (every provider's first runs and every run after a finding
- * in full, then a 5% sample: see `ThreadMonitorOptions.sampleRate`); in production nothing is attributed. Both
+ * in full, then a 2% sample: see `ThreadMonitorOptions.sampleRate`); in production nothing is attributed. Both
  * sample the OS thread count every second on an unref'd timer and publish growth on `threadChannels.growth`.
  */
 export function defaultMonitorOptions(env: string | undefined = process.env['NODE_ENV']): Readonly<ThreadMonitorOptions> {

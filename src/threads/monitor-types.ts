@@ -71,7 +71,7 @@ export interface ThreadMonitorOptions {
    * Mode `warn` checks every provider's first this many factory runs in full, and every run of a provider once
    * something was found in one of its runs (offloaded work, a loop block, work after it settled). Modes `throw` and
    * leak checks check every run whatever this says.
-   * @default 100
+   * @default 1000
    */
   fullRuns?: number;
   /**
@@ -79,7 +79,7 @@ export interface ThreadMonitorOptions {
    * checked in full, drawn independently per run (`stats().sampleRate`). A provider that offloads on every run is
    * still caught at once (within its first runs); one that offloads on `k` runs after its first `fullRuns` is caught
    * with probability `1 - (1 - sampleRate)^k`. `1` checks every run (the cost of `throw`).
-   * @default 0.05
+   * @default 0.02
    */
   sampleRate?: number;
 }

@@ -46,7 +46,7 @@ export function createThreadMonitor(options: ThreadMonitorOptions = {}): ThreadM
   const captureStacks = options.captureStacks ?? true;
   const allow = options.allow ?? [];
   const routes = options.routes ?? false;
-  const sampling = mode === 'warn' ? { fullRuns: options.fullRuns ?? 100, rate: options.sampleRate ?? 0.05 } : undefined;
+  const sampling = mode === 'warn' ? { fullRuns: options.fullRuns ?? 1000, rate: options.sampleRate ?? 0.02 } : undefined;
   const monitor = new Monitor(mode, mode === 'off' ? 0 : budget, interval, captureStacks, options.metrics, allow, sampling);
   if (routes && mode !== 'off') attachRouteAttribution(monitor, monitor.routeOwner, captureStacks);
   return monitor;

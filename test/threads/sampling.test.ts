@@ -270,3 +270,22 @@ test.serial('a skipped build whose dependency fails is not counted, and one buil
   t.deepEqual([monitor.stats().resolutions - base.resolutions, monitor.stats().unchecked - base.unchecked], [3, 3]);
   t.is(monitor.stats().resolutions, monitor.stats().unchecked, 'fullRuns 0 and rate 0: every run, Config\'s first too, is left out');
 });
+
+test.serial('by default every provider\'s first 1000 runs are checked, then a 2% sample', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn' });
+  t.teardown(() => monitor.close());
+  const { resolve } = setup(monitor, (run) => run === 1000);
+  for (let i = 0; i < 1000; i++) await resolve();
+  t.is(monitor.stats().offloads, 1, 'run 1000 is still one of the first runs');
+  t.is(monitor.stats().unchecked, 0);
+  t.is(monitor.stats().sampleRate, 0.02);
+  const clean = createThreadMonitor({ mode: 'warn' });
+  t.teardown(() => clean.close());
+  const other = setup(clean, () => false);
+  for (let i = 0; i < 3000; i++) await other.resolve();
+  // 2000 runs after the first 1000, each checked with probability 0.02: 40 expected; 0 or 2000 would be a bug, and
+  // anything outside 10..90 has a probability of about 3e-9.
+  const checked = 2000 - clean.stats().unchecked;
+  t.true(checked >= 10 && checked <= 90, `${checked} of 2000 sampled runs checked`);
+});
