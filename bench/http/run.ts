@@ -1,5 +1,5 @@
-// The H scenario of shared/BENCH.md: each server pinned to core 0, autocannon pinned to core 1, 100 connections,
-// warm-up discarded, peers interleaved across repetitions. Prints req/s, p99, ratios and OS thread counts.
+// The H scenario of shared/BENCH.md: every server pinned to core 0 and up at once, autocannon pinned to core 1, 100
+// connections, warm-up discarded, one burst per peer per round in rotating order. Prints req/s, p99, ratios and OS thread counts.
 // BENCH_QUICK=1 for a short run; BENCH_REPS / BENCH_DURATION (seconds) to choose; BENCH_PEERS='name|name' to run a
 // subset (bare fastify, the Map scope and @fastify/awilix always run: the ratios need them); BENCH_BEFORE=<path of
 // another build's dist/bench/http/server.js> adds that build's loopsafe route() as a peer, for before/after in one run.
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { peers } from './server.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
-const reps = Number(process.env['BENCH_REPS'] ?? (quick ? 1 : 3));
-const duration = Number(process.env['BENCH_DURATION'] ?? (quick ? 3 : 10));
+const reps = Number(process.env['BENCH_REPS'] ?? (quick ? 1 : 7));
+const duration = Number(process.env['BENCH_DURATION'] ?? 3);
 const warmup = quick ? 1 : 3;
 const connections = 100;
 const server = fileURLToPath(new URL('./server.js', import.meta.url));
@@ -70,30 +70,44 @@ async function fetchJson(port: number, path: string): Promise<Record<string, num
   return (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as Record<string, number>;
 }
 
-async function measure(name: string): Promise<Sample> {
+/** A peer's server, started once and kept up for every round (idle, pinned to core 0, while the others are loaded). */
+interface Running {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** OS threads once warmed up. */
+  readonly before: number;
+}
+
+async function start(name: string): Promise<Running> {
   const { child, port } = await startServer(name);
-  try {
-    // Checked before timing: distinct ids per request.
-    const [one, two] = [await fetchJson(port, '/hello'), await fetchJson(port, '/hello')];
-    if (one['id'] === two['id']) throw new Error(`${name}: two requests got the same id`);
-    const before = threads(child.pid!);
-    await load(port, warmup);
-    let during = 0;
-    const sampler = setTimeout(() => (during = threads(child.pid!)), (duration * 1000) / 2);
-    const cpuBefore = cpuSeconds(child.pid!);
-    const result = await load(port, duration);
-    const cpu = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / result.total;
-    clearTimeout(sampler);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the last responses close
-    const after = threads(child.pid!);
-    const stats = await fetchJson(port, '/stats');
-    // The /stats request itself is not served by /hello, so served counts only /hello requests.
-    if (stats['served'] !== stats['disposed']) throw new Error(`${name}: served ${stats['served']} but disposed ${stats['disposed']}`);
-    return { rps: result.rps, cpu, p99: result.p99, threads: [before, during, after], non2xx: result.non2xx + result.errors };
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  // Checked before timing: distinct ids per request.
+  const [one, two] = [await fetchJson(port, '/hello'), await fetchJson(port, '/hello')];
+  if (one['id'] === two['id']) throw new Error(`${name}: two requests got the same id`);
+  await load(port, warmup);
+  return { name, child, port, before: threads(child.pid!) };
+}
+
+/** One burst of load on a running server. */
+async function measure(server: Running): Promise<Sample> {
+  const { child, port } = server;
+  let during = 0;
+  const sampler = setTimeout(() => (during = threads(child.pid!)), (duration * 1000) / 2);
+  const cpuBefore = cpuSeconds(child.pid!);
+  const result = await load(port, duration);
+  const cpu = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / result.total;
+  clearTimeout(sampler);
+  return { rps: result.rps, cpu, p99: result.p99, threads: [server.before, during, threads(child.pid!)], non2xx: result.non2xx + result.errors };
+}
+
+/** Stop a server once its rounds are done: every request scope it opened must have been disposed. */
+async function stop(server: Running): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the last responses close
+  const stats = await fetchJson(server.port, '/stats');
+  // The /stats request itself is not served by /hello, so served counts only /hello requests.
+  if (stats['served'] !== stats['disposed']) throw new Error(`${server.name}: served ${stats['served']} but disposed ${stats['disposed']}`);
+  server.child.kill('SIGTERM');
+  await new Promise((resolve) => server.child.once('exit', resolve));
 }
 
 const median = (values: number[]): number => {
@@ -108,17 +122,25 @@ const names = [...Object.keys(peers).filter((n) => chosen === undefined || basel
 const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
 const loads: number[] = [];
 const loadNow = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
-process.stdout.write(`H scenario: GET /hello resolves E in the request scope; ${connections} connections, ${duration}s per run after ${warmup}s warm-up, ${reps} repetition(s), server on core 0, autocannon on core 1.\n`);
+process.stdout.write(`H scenario: GET /hello resolves E in the request scope; ${connections} connections, every server up at once, ${reps} round(s) of one ${duration}s burst each after ${warmup}s warm-up, servers on core 0, autocannon on core 1.\n`);
 process.stdout.write(`node ${process.version}, load average at start ${loadNow()}. Figures are noisy when other work shares the machine; compare ratios within one run only.\n\n`);
-for (let rep = 0; rep < reps; rep++) {
-  // Interleave: rotate the order each repetition so no peer always runs on a warmer or cooler machine.
-  const order = names.map((_, i) => names[(i + rep) % names.length]!);
-  for (const name of order) {
-    const sample = await measure(name);
-    samples.get(name)!.push(sample);
-    loads.push(loadavg()[0]!);
-    process.stdout.write(`  rep ${rep + 1} ${name.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}  load ${loadavg()[0]!.toFixed(2)}\n`);
+// Every server starts (and warms up) once, then takes one burst per round, the order rotating each round: a
+// process's start-up and JIT warm-up stay outside the measurement, and a change in the machine's load within a
+// round lands on every peer of that round. Ratios are taken within a round.
+const running: Running[] = [];
+try {
+  for (const name of names) running.push(await start(name));
+  for (let rep = 0; rep < reps; rep++) {
+    const order = running.map((_, i) => running[(i + rep) % running.length]!);
+    for (const server of order) {
+      const sample = await measure(server);
+      samples.get(server.name)!.push(sample);
+      loads.push(loadavg()[0]!);
+      process.stdout.write(`  round ${rep + 1} ${server.name.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(4)} ms  ${sample.cpu.toFixed(1).padStart(6)} µs CPU/req  threads ${sample.threads.join('/')}  load ${loadavg()[0]!.toFixed(2)}\n`);
+    }
   }
+} finally {
+  for (const server of running) await stop(server);
 }
 
 const summary = names.map((name) => {
@@ -159,7 +181,7 @@ if (names.includes('loopsafe route()') && names.includes('loopsafe route(), moni
 const perRep = (name: string, base: string, field: 'rps' | 'p99' | 'cpu'): number[] =>
   samples.get(name)!.map((s, rep) => s[field] / samples.get(base)![rep]![field]);
 const spreadOf = (values: number[]): string => `${x(median(values))} (${x(Math.min(...values))}-${x(Math.max(...values))})`;
-process.stdout.write(`\nratios per repetition, median (min-max) over ${reps}; targets: req/s >= 0.95x the Map scope and >= 1.5x @fastify/awilix, p99 <= 1.1x bare fastify\n`);
+process.stdout.write(`\nratios per round, median (min-max) over ${reps}; targets: req/s >= 0.95x the Map scope and >= 1.5x @fastify/awilix, p99 <= 1.1x bare fastify\n`);
 // Server CPU per request is the steadier figure when other work shares the cores: its ratio is printed inverted
 // (the Map's CPU over the peer's), so it reads like a req/s ratio.
 process.stdout.write(`| peer | req/s vs Map | req/s vs awilix | req/s vs bare | p99 vs bare | CPU/req: Map's over the peer's | awilix's over the peer's | targets |\n|---|---:|---:|---:|---:|---:|---:|---|\n`);

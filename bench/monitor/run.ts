@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,7 +11,7 @@ import { countThreads } from '../../src/index.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const run = promisify(execFile);
-const reps = Number(process.env.REPS ?? 5);
+const reps = Number(process.env.REPS ?? 9);
 const httpReps = Number(process.env.HTTP_REPS ?? 3);
 const seconds = Number(process.env.HTTP_SECONDS ?? 5);
 const pin = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
@@ -29,13 +30,15 @@ async function m3(): Promise<void> {
   const variants = ['none', 'off', 'metrics', 'warn', 'throw'] as const;
   const results = new Map<string, number[]>(variants.map((v) => [v, []]));
   for (let r = 0; r < reps; r++) {
-    for (const v of variants) {
+    // off and warn side by side, alternating which goes first: the pair the target is read from.
+    const order = r % 2 === 0 ? (['none', 'off', 'warn', 'metrics', 'throw'] as const) : (['none', 'warn', 'off', 'metrics', 'throw'] as const);
+    for (const v of order) {
       const { stdout } = await run(process.execPath, [here('./m3.js'), v, '1']);
       results.get(v)!.push((JSON.parse(stdout) as { nsPerOp: number }).nsPerOp);
     }
   }
   const base = results.get('none')!;
-  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op`);
+  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op, load ${loadText()}`);
   console.log('| container | median ns/op | spread | vs no monitor (median of paired ratios) |');
   console.log('|---|---:|---:|---:|');
   const label = { none: 'no monitor', off: "monitor mode 'off'", metrics: "mode 'off' + prom-client metrics", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
@@ -53,26 +56,75 @@ function ratioLine(name: string, ratios: number[]): void {
   console.log(`RATIO ${name}: min ${sorted[0]!.toFixed(3)}x, median ${median(sorted).toFixed(3)}x, max ${sorted[sorted.length - 1]!.toFixed(3)}x (${sorted.length} pairs)`);
 }
 
-/** createApp's default route over HTTP, mode warn (the default outside production) against off (production's). */
+/**
+ * createApp's default route over HTTP, mode warn (the default outside production) against off (production's).
+ * Both servers start once and stay up (pinned to the same core; the one not under load is idle), then take short
+ * bursts of load in turn, ABBA: a process's start-up and JIT warm-up are paid once, outside the measurement, and a
+ * change in the machine's load lands on both modes of a pair alike. Each pair gives a req/s ratio and a ratio of
+ * server CPU per request (the server's own cost, which the client sharing the machine moves less).
+ */
 async function defaultApp(): Promise<void> {
-  const reps = Math.max(5, httpReps);
-  const ratios: number[] = [];
+  const pairs = Number(process.env.APP_PAIRS ?? 12);
+  const burst = Number(process.env.APP_SECONDS ?? 2);
+  const servers = { off: await startServer('off', './default-app.js'), warn: await startServer('warn', './default-app.js') };
   const rps = { off: [] as number[], warn: [] as number[] };
-  for (let r = 0; r < reps; r++) {
-    // Alternate which runs first, so a trend in the machine's load does not favour one mode.
-    const order = r % 2 === 0 ? (['off', 'warn'] as const) : (['warn', 'off'] as const);
-    const got: Record<string, number> = {};
-    for (const mode of order) {
-      const result = await http(mode, './default-app.js');
-      if (result.disposed !== result.served) throw new Error('a request scope was not disposed');
-      got[mode] = result.rps;
-      rps[mode].push(result.rps);
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  try {
+    for (const server of [servers.off, servers.warn]) await server.load(2); // warm-up, discarded
+    for (let r = 0; r < pairs; r++) {
+      const order = r % 2 === 0 ? (['off', 'warn'] as const) : (['warn', 'off'] as const);
+      const got: Record<string, { rps: number; cpuUs: number }> = {};
+      for (const mode of order) {
+        got[mode] = await servers[mode].load(burst);
+        rps[mode].push(got[mode].rps);
+      }
+      ratios.push(got['warn']!.rps / got['off']!.rps);
+      cpuRatios.push(got['warn']!.cpuUs / got['off']!.cpuUs);
     }
-    ratios.push(got['warn']! / got['off']!);
+  } finally {
+    for (const server of [servers.off, servers.warn]) {
+      const end = await server.stop();
+      if (end.disposed !== end.served) throw new Error(`a request scope was not disposed (${end.disposed} of ${end.served})`);
+    }
   }
-  console.log(`\nDefault createApp route (GET /hello, 5 request-scoped factories), autocannon -c 100, ${seconds} s, ${reps} interleaved pairs`);
+  console.log(`\nDefault createApp route (GET /hello, 5 request-scoped factories), autocannon -c 100, both servers up, ${pairs} pairs of ${burst} s bursts (ABBA), load ${loadText()}`);
   console.log(`req/s mode off: median ${median(rps.off).toFixed(0)} (${spread(rps.off)}); mode warn: median ${median(rps.warn).toFixed(0)} (${spread(rps.warn)})`);
   ratioLine('HTTP default createApp route warn/off req/s (target >= 0.97x)', ratios);
+  ratioLine('HTTP default createApp route warn/off server CPU per request', cpuRatios);
+}
+
+const loadText = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+/** A server of `script` (the protocol of server.ts) kept running, to put load on in bursts. */
+async function startServer(variant: string, script: string): Promise<{
+  load(duration: number): Promise<{ rps: number; cpuUs: number }>;
+  stop(): Promise<{ served: number; disposed: number }>;
+}> {
+  const [cmd, args] = onCore(0, [process.execPath, here(script), variant]);
+  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
+  const port = Number((await lines.next()).value);
+  const url = `http://127.0.0.1:${port}/hello`;
+  const mark = async (): Promise<{ served: number; cpu: number }> => {
+    server.kill('SIGUSR2');
+    return JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number };
+  };
+  return {
+    async load(duration) {
+      const before = await mark();
+      const [c, a] = onCore(1, [process.execPath, autocannon, '-c', '100', '-d', String(duration), '-j', url]);
+      const { stdout } = await run(c, a, { maxBuffer: 1 << 24 });
+      const after = await mark();
+      return { rps: (JSON.parse(stdout) as { requests: { average: number } }).requests.average, cpuUs: (after.cpu - before.cpu) / (after.served - before.served) };
+    },
+    async stop() {
+      server.kill('SIGTERM');
+      const end = JSON.parse(String((await lines.next()).value)) as { served: number; disposed: number };
+      await once(server, 'exit');
+      return end;
+    },
+  };
 }
 
 async function inject(): Promise<void> {
