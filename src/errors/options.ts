@@ -26,7 +26,7 @@ export class InvalidOptionError extends LoopsafeError {
   ) {
     super(unknown === undefined
       ? `${where}: option "${option}" must be ${expected}, got ${describe(got)}.`
-      : `${where}: "${option}" is not an option${unknown.suggestion === undefined ? '' : `; did you mean \`${unknown.suggestion}\`?`} `
+      : `${where}: "${option}" is not an option${unknown.suggestion === undefined ? '.' : `; did you mean \`${unknown.suggestion}\`?`} `
         + `Valid options here: ${unknown.known.map((k) => `\`${k}\``).join(', ')}.`);
     this.where = where;
     this.option = option;

@@ -220,6 +220,8 @@ test('the message names the entry point, the option, what it must be and what it
   t.is(error.where, 'createApp');
   const provider = await refused('provide', { useFactroy: () => 1 });
   t.regex(provider.message, /^provider K: "useFactroy" is not an option; did you mean `useFactory`\? Valid options here: /);
+  const far = await refused('createApp', { zzzzzz: 1 });
+  t.regex(far.message, /: "zzzzzz" is not an option\. Valid options here: /, 'a sentence of its own when nothing is close');
 });
 
 test('a useValue or supplied declaration refuses the options only constructed providers read', (t) => {
