@@ -148,6 +148,7 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
   // Entered from outside the resolver (a caller, a microtask): whatever ran before was not the resolver's own code.
   if (here !== undefined && chain.depth === 0) newStretch();
   if (plan.direct && (skipping || !watched)) {
+    if (skipping) newStretch(); // an unwatched factory runs: the next timed run may not start from the last one's end
     const made = constructDirect(plan, site);
     if (made !== EMPTY) return made;
   }
@@ -228,6 +229,8 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
     const owner = ownerOf(plan, site);
     return owner === site.root.stack ? waiting : owner.guard(waiting);
   }
+  // Here, where it runs, not where its build began: its dependencies' timed runs came in between.
+  if (skipping) newStretch();
   return construct(plan, site, args, skipping ? undefined : here, timer);
 }
 
@@ -238,7 +241,8 @@ function trailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTra
 /**
  * The trail of an unobserved run, given only to its dependencies (for their paths, should one of theirs be
  * observed): the same object as the plan's previous one when the parent is the same. Trails are values (nothing
- * keys on a parent's identity), and an observer never sees this one as a run's own: observed() makes a fresh one.
+ * keys on a parent's identity), and an observer never sees this one as a run's own: a run observed after all gets
+ * a fresh one from trailOf().
  */
 function skipTrailOf(plan: Plan, parent: ResolutionTrail | undefined): ResolutionTrail {
   const last = plan.skipTrail;

@@ -1,6 +1,7 @@
 /**
  * The resolver's side of an observer's sample (see `ProviderId`): whether a provider's coming run may go unobserved,
- * taking that skip as its build starts, and giving it back when its factory runs after all is watched.
+ * taking that skip as its build starts, and giving it back when its factory runs after all is watched. Where the
+ * skipped factory runs, the resolver starts a new stretch (`newStretch`): it is code the loop-block clock did not time.
  */
 import * as observing from './observer.js';
 import type { ResolutionObserver } from './observer.js';
@@ -8,25 +9,28 @@ import * as tracing from './tracer.js';
 import type { Plan } from './plan.js';
 
 // Read on every observed construction, so this module's own constants: see the note in resolve.ts.
-const { skipGate, newStretch } = observing;
+const { skipGate } = observing;
 const { resolveTracer } = tracing;
 
 /** Whether the container's observer asked not to be called for the coming run of `plan`. */
 export function skippable(plan: Plan, observer: ResolutionObserver | undefined): boolean {
   const id = plan.id;
-  return id.skip !== 0 && id.holder === observer && skipGate.open && !resolveTracer.active;
+  return id.skip !== 0 && id.holder === observer && gateOpen();
+}
+
+/** Nothing needs every run seen: no leak check listens, no `loopsafe:resolve` subscriber. */
+function gateOpen(): boolean {
+  return skipGate.open && !resolveTracer.active;
 }
 
 /**
- * Take the skip {@link skippable} allowed, as `plan`'s build starts: count it, and end the stretch (the next
- * observed run may not take the last one's end as its start). A build that then waits for its dependencies asks
- * {@link stillSkipped} before its factory runs.
+ * Take the skip {@link skippable} allowed, as `plan`'s build starts, and count it. A build that then waits for its
+ * dependencies asks {@link stillSkipped} before its factory runs.
  */
 export function takeSkip(plan: Plan): void {
   const id = plan.id;
   id.skip--;
   id.tally.skipped++;
-  newStretch();
 }
 
 /**
@@ -35,9 +39,8 @@ export function takeSkip(plan: Plan): void {
  * is observed after all.
  */
 export function stillSkipped(plan: Plan): boolean {
-  if (skipGate.open && !resolveTracer.active) return true;
+  if (gateOpen()) return true;
   giveBack(plan);
-  newStretch(); // the run observed after all starts its own stretch
   return false;
 }
 

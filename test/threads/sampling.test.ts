@@ -1,7 +1,9 @@
 // What mode warn guarantees (issue 20): every provider's first `fullRuns` runs and every run after a finding are
 // checked; later runs are sampled at `sampleRate`, reported in stats().
 import test from 'ava';
+import { stat as statCallback } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import {
   composeObservers, createContainer, createThreadMonitor, loopsafeChannels, provide, threadChannels, token, type ResolutionObserver,
@@ -288,4 +290,44 @@ test.serial('by default every provider\'s first 1000 runs are checked, then a 2%
   // anything outside 10..90 has a probability of about 3e-9.
   const checked = 2000 - clean.stats().unchecked;
   t.true(checked >= 10 && checked <= 90, `${checked} of 2000 sampled runs checked`);
+});
+
+test.serial('a skipped factory\'s own time is not counted to the checked run that follows it in the same stretch', async (t) => {
+  quiet(t);
+  const monitor = createThreadMonitor({ mode: 'warn', fullRuns: 3, sampleRate: 0, loopBlockBudgetMs: 50 });
+  t.teardown(() => monitor.close());
+  const Leaf = token<number>('Leaf');
+  const Middle = token<number>('Middle');
+  const Top = token<number>('Top');
+  let statted = false;
+  let block = false;
+  const container = createContainer({
+    observer: monitor,
+    providers: [
+      // Its first run starts pool work, so every later run of Leaf is checked (and timed).
+      provide(Leaf, { lifetime: 'transient', useFactory: () => {
+        if (!statted) {
+          statted = true;
+          statCallback(fileURLToPath(file), () => {});
+        }
+        return 1;
+      } }),
+      // Past its first 3 runs and at rate 0, every run of Middle is skipped: untimed.
+      provide(Middle, { lifetime: 'transient', inject: [Leaf], useFactory: (leaf) => {
+        if (block) for (const end = performance.now() + 120; performance.now() < end;);
+        return leaf;
+      } }),
+      // Still within its first runs: checked, and timed from where its own factory starts.
+      provide(Top, { lifetime: 'transient', inject: [Middle], useFactory: (middle) => middle }),
+    ],
+  });
+  for (let i = 0; i < 3; i++) container.resolveSync(Middle);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // Leaf's finding comes back with its stat
+  t.is(monitor.stats().offloads, 1);
+  block = true;
+  const before = monitor.stats().unchecked;
+  t.is(container.resolveSync(Top), 1);
+  t.is(monitor.stats().unchecked, before + 1, 'Middle\'s run was skipped');
+  // Leaf (checked) ended, then Middle's factory held the loop for 120 ms unwatched, then Top ran in 0 ms.
+  t.is(monitor.stats().loopBlocks, 0, 'Top is not reported for Middle\'s 120 ms');
 });
