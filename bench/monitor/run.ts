@@ -96,10 +96,19 @@ async function defaultApp(): Promise<void> {
 
 const loadText = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
 
-/** A server of `script` (the protocol of server.ts) kept running, to put load on in bursts. */
+/** What a server of server.ts's protocol prints when it stops. */
+interface ServerEnd {
+  served: number;
+  disposed: number;
+  threadsBefore: number;
+  threadsMax: number;
+  threadsAfter: number;
+}
+
+/** A server of `script` (the protocol of server.ts), to put load on in bursts until it is stopped. */
 async function startServer(variant: string, script: string): Promise<{
-  load(duration: number): Promise<{ rps: number; cpuUs: number }>;
-  stop(): Promise<{ served: number; disposed: number }>;
+  load(duration: number): Promise<{ rps: number; p99: number; cpuUs: number }>;
+  stop(): Promise<ServerEnd>;
 }> {
   const [cmd, args] = onCore(0, [process.execPath, here(script), variant]);
   const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -116,11 +125,12 @@ async function startServer(variant: string, script: string): Promise<{
       const [c, a] = onCore(1, [process.execPath, autocannon, '-c', '100', '-d', String(duration), '-j', url]);
       const { stdout } = await run(c, a, { maxBuffer: 1 << 24 });
       const after = await mark();
-      return { rps: (JSON.parse(stdout) as { requests: { average: number } }).requests.average, cpuUs: (after.cpu - before.cpu) / (after.served - before.served) };
+      const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number } };
+      return { rps: result.requests.average, p99: result.latency.p99, cpuUs: (after.cpu - before.cpu) / (after.served - before.served) };
     },
     async stop() {
       server.kill('SIGTERM');
-      const end = JSON.parse(String((await lines.next()).value)) as { served: number; disposed: number };
+      const end = JSON.parse(String((await lines.next()).value)) as ServerEnd;
       await once(server, 'exit');
       return end;
     },
@@ -149,31 +159,11 @@ async function inject(): Promise<void> {
 }
 
 async function http(variant: string, script = './server.js'): Promise<{ rps: number; p99: number; cpuUs: number; served: number; disposed: number; threads: string }> {
-  const [cmd, args] = onCore(0, [process.execPath, here(script), variant]);
-  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
-  const port = Number((await lines.next()).value);
-  const url = `http://127.0.0.1:${port}/hello`;
-  const cannon = async (duration: number): Promise<{ requests: { average: number }; latency: { p99: number } }> => {
-    const [c, a] = onCore(1, [process.execPath, autocannon, '-c', '100', '-d', String(duration), '-j', url]);
-    const { stdout } = await run(c, a, { maxBuffer: 1 << 24 });
-    return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number } };
-  };
-  await cannon(1); // warm-up, discarded
-  server.kill('SIGUSR2');
-  const mark = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number };
-  const result = await cannon(seconds);
-  server.kill('SIGTERM');
-  const stats = JSON.parse(String((await lines.next()).value)) as { served: number; cpu: number; disposed: number; threadsBefore: number; threadsMax: number; threadsAfter: number };
-  await once(server, 'exit');
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    cpuUs: (stats.cpu - mark.cpu) / (stats.served - mark.served),
-    served: stats.served,
-    disposed: stats.disposed,
-    threads: `${stats.threadsBefore}/${stats.threadsMax}/${stats.threadsAfter}`,
-  };
+  const server = await startServer(variant, script);
+  await server.load(1); // warm-up, discarded
+  const { rps, p99, cpuUs } = await server.load(seconds);
+  const end = await server.stop();
+  return { rps, p99, cpuUs, served: end.served, disposed: end.disposed, threads: `${end.threadsBefore}/${end.threadsMax}/${end.threadsAfter}` };
 }
 
 async function httpScenario(): Promise<void> {
