@@ -1,10 +1,10 @@
 import { LoopsafeError } from '../errors/base.js';
 import { BootError } from '../errors/container.js';
 import type { ForeignContainer } from '../declare/foreign.js';
-import { checkGraph } from '../resolution/graph.js';
+import { checkGraph, type GraphProblem } from '../resolution/graph.js';
 import { KIND_VALUE, Plan, planFor, signalPlan } from '../resolution/plan.js';
 import { AbortSignalToken, DisplayNames, type Key } from '../tokens.js';
-import type { Declarations, KeyedProblem } from './declarations.js';
+import type { Declarations } from './declarations.js';
 
 /**
  * Compile every declaration into a plan and check the graph they make, without constructing anything. Throws one
@@ -12,7 +12,7 @@ import type { Declarations, KeyedProblem } from './declarations.js';
  * cycles, captive dependencies), in declaration order, each with where it was registered.
  */
 export function compilePlans(declarations: Declarations, timeout: number, foreign: ForeignContainer | undefined): Map<Key, Plan> {
-  const found: KeyedProblem[] = [];
+  const found: GraphProblem[] = [];
   const plans = new Map<Key, Plan>();
   const names = new DisplayNames();
   for (const [key, { def, rejected }] of declarations.entries()) {

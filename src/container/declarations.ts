@@ -3,6 +3,7 @@ import { LoopsafeError } from '../errors/base.js';
 import { DuplicateProviderError, type BootProblem } from '../errors/container.js';
 import { siteOf, type CallStack } from '../declare/sites.js';
 import type { AnyProviderDef } from '../declare/provider.js';
+import type { GraphProblem } from '../resolution/graph.js';
 import { keyName, type Key } from '../tokens.js';
 import { validateProviderDef } from './options.js';
 
@@ -15,12 +16,6 @@ export interface Declared {
   readonly order: number;
   /** Its options were refused: the planner stands a placeholder in, so its dependents report nothing more. */
   readonly rejected: boolean;
-}
-
-/** A problem about a key's declaration, found when the graph is checked. @internal */
-export interface KeyedProblem {
-  readonly problem: LoopsafeError;
-  readonly at: Key;
 }
 
 interface Noted {
@@ -69,7 +64,7 @@ export class Declarations {
    * Every problem noted at registration and every one `found` with the graph, in declaration order (the order of
    * the calls that registered what each is about; what no call registered comes last), each with its site.
    */
-  report(found: readonly KeyedProblem[]): BootProblem[] {
+  report(found: readonly GraphProblem[]): BootProblem[] {
     if (this.#noted === undefined && found.length === 0) return [];
     const all: Noted[] = [...(this.#noted ?? [])];
     for (const { problem, at } of found) {

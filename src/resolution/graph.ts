@@ -7,8 +7,9 @@ import { isLazy, isOptional } from '../declare/provider.js';
 import { DONE, foreignPlan, KIND_CONSTRUCTED, KIND_LAZY, Plan, REQUEST, SINGLETON, UNSEEN } from './plan.js';
 
 /**
- * A problem the graph check found, with the key of the provider whose declaration holds the bad edge: the one that
- * injects a missing key, the one whose dependency closes a cycle, the longer-lived holder of a captive.
+ * A problem about a key's declaration, with that key: for what the graph check finds, the provider whose
+ * declaration holds the bad edge (the one that injects a missing key, the one whose dependency closes a cycle, the
+ * longer-lived holder of a captive). The container places each at that declaration's registration.
  */
 export interface GraphProblem {
   readonly problem: LoopsafeError;
