@@ -1,5 +1,5 @@
-import { captureStack, pickSite } from '../threads/site.js';
-import type { CallStack } from '../declare/sites.js';
+import { captureStack } from '../threads/site.js';
+import { siteOf, type CallStack } from '../declare/sites.js';
 
 // Keyed by the provider's key (tokens are unregistered symbols, classes are functions), weakly. The stack is
 // captured unformatted (V8 formats it on first read), so provide() pays for a frame walk only.
@@ -24,7 +24,5 @@ export function recordDeclaration(key: unknown): CallStack | undefined {
 
 /** `file:line:column` of the user's latest `provide()` call for this key, when one was recorded. @internal */
 export function declarationOf(key: unknown): string | undefined {
-  if (!weak(key)) return undefined;
-  const holder = declared.get(key);
-  return holder === undefined ? undefined : pickSite(holder.stack ?? '').user;
+  return weak(key) ? siteOf(declared.get(key)) : undefined;
 }
