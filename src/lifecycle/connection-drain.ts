@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import { ShutdownForcedError, type OpenConnection } from '../errors/fastify.js';
-import { describe, peerOf, type Conn } from './connection.js';
+import { describe, dropFinished, peerOf, type Conn } from './connection.js';
 
 /** Where a response keeps its connection's record while it is in progress. */
 const kConn = Symbol('loopsafe.drainConnection');
@@ -41,7 +41,13 @@ export function drainOf(server: Server): ConnectionDrain {
  * event with the responses it is writing (seen from the server's `request` event, never from Node's private
  * fields). Once draining: responses not yet started carry `Connection: close`; a connection closes when its last
  * response is done and no next request starts within `idleGrace`; one that never sent a complete request closes
- * after `idleGrace` (or `FRESH_GRACE` from its accept, if later). After `timeout` everything left is cut. @internal
+ * after `idleGrace` (or `FRESH_GRACE` from its accept, if later). After `timeout` everything left is cut.
+ *
+ * Until the drain starts, a request costs a list entry and nothing else: which responses are done is read from
+ * `writableFinished` when someone asks (the next request on the connection, `inFlight`, `start()`). Only from
+ * `start()` on does each response get a `close` listener, since the drain then acts the moment one is done.
+ * (A listener per response was the largest cost loopsafe added to a request: measured, see docs/performance.md.)
+ * @internal
  */
 export class ConnectionDrain {
   readonly #server: Server;
@@ -79,7 +85,13 @@ export class ConnectionDrain {
 
   /** Requests being answered now. */
   get inFlight(): number {
-    return this.#inFlight;
+    if (this.#draining) return this.#inFlight;
+    let n = 0;
+    for (const conn of this.#conns.values()) {
+      dropFinished(conn, true);
+      n += conn.responses.length;
+    }
+    return n;
   }
 
   /** Connections open now. */
@@ -124,7 +136,11 @@ export class ConnectionDrain {
     // sent on one; this drain closes them on its own schedule instead.
     this.#server.closeIdleConnections = function closedByTheDrain() {};
     for (const conn of this.#conns.values()) {
-      for (const res of conn.responses.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+      dropFinished(conn, true);
+      for (const res of conn.responses) {
+        if (!res.headersSent) res.setHeader('connection', 'close');
+        this.#watch(res, conn);
+      }
       this.#settle(conn);
     }
     if (Number.isFinite(this.#policy.timeout)) {
@@ -156,7 +172,7 @@ export class ConnectionDrain {
 
   #track(raw: Socket, tls: boolean): void {
     const conn: Conn = {
-      raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: new Map(), served: 0, readAtRest: 0, grace: undefined,
+      raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: [], served: 0, readAtRest: 0, readAtLatest: 0, grace: undefined,
     };
     this.#conns.set(raw, conn);
     if (tls) this.#peers.set(conn.remote, conn);
@@ -173,25 +189,42 @@ export class ConnectionDrain {
     const conn = this.#conns.get(req.socket) ?? this.#peers.get(peerOf(req.socket));
     if (conn === undefined) return;
     conn.http = req.socket;
+    // The request itself is kept (as res.req), and described only if a forced shutdown reports it. Draining, the
+    // close listeners keep the list (a finished response's listener may have yet to run).
+    const list = conn.responses;
+    if (!this.#draining && list.length === 1 && list[0]!.writableFinished) {
+      // The keep-alive case: the connection's previous response is done and this one takes its place. (Emptying
+      // the list and pushing again cost a new backing store per request: measured, most of the drain's cost.)
+      conn.served++;
+      list[0] = res;
+    } else {
+      if (!this.#draining && list.length !== 0) dropFinished(conn, false);
+      list.push(res);
+    }
+    conn.readAtLatest = req.socket.bytesRead;
+    if (this.#closing) res.setHeader('connection', 'close');
+    if (!this.#draining) return;
     clearTimeout(conn.grace);
     conn.grace = undefined;
-    // The request itself is kept, and described only if a forced shutdown reports it: nothing formatted per request.
-    conn.responses.set(res, req);
+    this.#watch(res, conn);
+  }
+
+  /** Draining: act as soon as `res` is done. */
+  #watch(res: ServerResponse, conn: Conn): void {
     this.#inFlight++;
-    if (this.#closing) res.setHeader('connection', 'close');
-    // One listener shared by every response (`this` is the response), found again through the map: no closure per
-    // request, and on(), not once(), which wraps the listener anew each time (a response closes once).
+    // One listener shared by every response (`this` is the response): no closure per request, and on(), not once(),
+    // which wraps the listener anew each time (a response closes once).
     (res as Tracked)[kConn] = conn;
     res.on('close', this.#onResponseClose);
   }
 
   readonly #onResponseClose = ((drain: ConnectionDrain) => function onResponseClose(this: ServerResponse): void {
     const conn = (this as Tracked)[kConn];
-    const req = conn?.responses.get(this);
-    if (conn === undefined || req === undefined) return;
-    conn.responses.delete(this);
+    const at = conn === undefined ? -1 : conn.responses.indexOf(this);
+    if (conn === undefined || at === -1) return;
+    conn.responses.splice(at, 1);
     conn.served++;
-    conn.readAtRest = req.socket.bytesRead;
+    conn.readAtRest = this.req.socket.bytesRead;
     drain.#responseDone(conn);
   })(this);
 
@@ -202,7 +235,7 @@ export class ConnectionDrain {
 
   /** While draining: once a connection has nothing in progress, give it a moment for a request on the wire, then end it. */
   #settle(conn: Conn): void {
-    if (conn.responses.size > 0 || conn.grace !== undefined) return;
+    if (conn.responses.length > 0 || conn.grace !== undefined) return;
     const { idleGrace } = this.#policy;
     const wait = conn.served > 0 ? idleGrace : Math.max(idleGrace, conn.acceptedAt + FRESH_GRACE - Date.now());
     conn.grace = setTimeout(() => end(conn), wait);

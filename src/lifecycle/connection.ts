@@ -12,12 +12,18 @@ export interface Conn {
   readonly tls: boolean;
   /** The socket requests arrive on: the TCP socket, or for HTTPS the TLS socket once the handshake is done. */
   http: Socket | undefined;
-  /** Responses in progress, each with its request (described as `METHOD url` only when reported). */
-  readonly responses: Map<ServerResponse, IncomingMessage>;
-  /** Responses finished on it. */
+  /**
+   * Responses in arrival order, each with its request as `res.req` (described as `METHOD url` only when reported).
+   * Until the drain starts, finished ones are dropped only when looked at (see `ConnectionDrain`): a response costs
+   * no listener of its own while the server is not shutting down.
+   */
+  readonly responses: ServerResponse[];
+  /** Responses finished on it (counted once dropped from `responses`). */
   served: number;
   /** Bytes read from `http` when its last response finished: more means a next request is partly here. */
   readAtRest: number;
+  /** Bytes read from `http` when its latest request arrived (its headers were in by then). */
+  readAtLatest: number;
   grace: NodeJS.Timeout | undefined;
 }
 
@@ -28,7 +34,7 @@ export function peerOf(socket: Socket): string {
 
 /** What a connection is doing now, for a forced shutdown's report. @internal */
 export function describe(conn: Conn): OpenConnection {
-  const requests = [...conn.responses.values()].map((req) => `${req.method ?? '?'} ${req.url ?? '?'}`);
+  const requests = conn.responses.map(({ req }) => `${req.method ?? '?'} ${req.url ?? '?'}`);
   return { remote: conn.remote, state: stateOf(conn, requests.length), requests };
 }
 
@@ -37,4 +43,31 @@ function stateOf(conn: Conn, inProgress: number): OpenConnection['state'] {
   if (conn.http === undefined) return 'handshake';
   if (conn.http.bytesRead > conn.readAtRest) return 'partial';
   return conn.served > 0 ? 'idle' : 'silent';
+}
+
+/**
+ * Drop the responses at the front of `conn.responses` that have finished, counting them as served. `resting`: the
+ * connection may stay at rest after this (no request is arriving), so when the last one goes, `readAtRest` is set to
+ * what the connection had read once it finished: its request's headers (read when it arrived) and the body it
+ * declared. A body of unknown length (chunked) is taken as everything read by now. @internal
+ */
+export function dropFinished(conn: Conn, resting: boolean): void {
+  const list = conn.responses;
+  let n = 0;
+  while (n < list.length && list[n]!.writableFinished) n++;
+  if (n === 0) return;
+  conn.served += n;
+  if (n < list.length) {
+    list.splice(0, n);
+    return;
+  }
+  if (resting) conn.readAtRest = readWhenDone(conn, list[n - 1]!.req);
+  list.length = 0;
+}
+
+function readWhenDone(conn: Conn, req: IncomingMessage): number {
+  const read = conn.http?.bytesRead ?? 0;
+  if (req.headers['transfer-encoding'] !== undefined) return read;
+  const length = Number(req.headers['content-length'] ?? 0);
+  return Number.isSafeInteger(length) && length >= 0 ? Math.min(read, conn.readAtLatest + length) : read;
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import cluster from 'node:cluster';
+import { Agent } from 'node:http';
 import { LoopsafeError, serveCluster, type ClusterEvent, type ClusterServer } from '../../src/index.js';
 import { get } from '../helpers/requests.js';
 
@@ -100,6 +101,24 @@ test.serial('workers that keep dying stop the cluster with LOOPSAFE_ERR_CLUSTER_
   t.deepEqual(delays, [10, 20, 40]);
   t.like(events.find((e) => e.type === 'shutdown'), { reason: 'crash-loop' });
   t.deepEqual(Object.keys(cluster.workers ?? {}), []);
+});
+
+test.serial('a worker reports a request in flight while it runs and none once it is answered, its keep-alive connection still open', async (t) => {
+  const { server } = await serve(t, 'app');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.teardown(() => agent.destroy());
+  const inFlight = async (): Promise<number> => {
+    await server.threadCounts(); // fresh stats from every worker
+    return server.workers().reduce((n, w) => n + w.inFlight, 0);
+  };
+  const slow = get(server.port, '/slow?ms=400', agent);
+  while ((await inFlight()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.is(await inFlight(), 1);
+  t.is((await slow).kind, 'response');
+  // The finished response stays the connection's last one until a next request or a look at the count.
+  t.is(await inFlight(), 0);
+  t.is((await get(server.port, '/slow?ms=0', agent)).kind, 'response');
+  t.is(await inFlight(), 0);
 });
 
 test.serial('a request that never ends makes shutdown fail after shutdownTimeout, naming the busy worker', async (t) => {

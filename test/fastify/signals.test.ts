@@ -126,6 +126,33 @@ test('a forced shutdown logs every open connection with its client address and s
   t.deepEqual(at(active)?.requests, ['GET /slow?ms=30000']);
 });
 
+test('a forced report tells connections at rest apart by what they read after their last response: bodies of any framing are idle, half a next request is partial', async (t) => {
+  const { child, port } = await start(t, { SHUTDOWN_TIMEOUT: '300', IDLE_GRACE: '60000' });
+  const answered = async (client: Awaited<ReturnType<typeof rawClient>>) => {
+    while (statusOf(client.received()) === undefined) await new Promise((resolve) => client.socket.once('data', resolve));
+    return client;
+  };
+  // Served before the signal, so the drain learns only at its start that these responses are done. Each body is sent
+  // once the server has the request's headers, so it is read after the request arrived.
+  const withBody = async (tag: string, framing: string, body: string) => {
+    const client = await rawClient(port, `POST /echo?tag=${tag} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n${framing}\r\n\r\n`);
+    await child.waitFor((l) => (l['req'] as { url?: string } | undefined)?.url === `/echo?tag=${tag}`);
+    client.socket.write(body);
+    return answered(client);
+  };
+  const sized = await withBody('sized', 'Content-Length: 5', 'hello');
+  const chunked = await withBody('chunked', 'Transfer-Encoding: chunked', '5\r\nhello\r\n0\r\n\r\n');
+  const halfNext = await answered(await rawClient(port, 'GET /slow?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n'));
+  await new Promise<void>((resolve) => halfNext.socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n', () => resolve()));
+  const active = await rawClient(port, 'GET /slow?ms=30000 HTTP/1.1\r\nHost: x\r\n\r\n');
+  await child.waitFor((l) => l['msg'] === 'entered' && (l as { entered?: string }).entered === '/slow?ms=30000');
+  child.process.kill('SIGTERM');
+  t.is(await child.exited, 1);
+  const byPort = new Map(forcedLine(child.lines)?.connections.map((c) => [c.remote, c]));
+  const at = (c: { localPort: number }) => byPort.get(`127.0.0.1:${c.localPort}`)?.state;
+  t.deepEqual([at(sized), at(chunked), at(halfNext), at(active)], ['idle', 'idle', 'partial', 'active']);
+});
+
 test('the shutdown timeout forces exit with code 1 and logs what was still running', async (t) => {
   const { child, port } = await start(t, { SHUTDOWN_TIMEOUT: '200' });
   const hung = get(port, '/slow?ms=30000');
