@@ -33,12 +33,15 @@ async function m3(): Promise<void> {
     // off and warn side by side, alternating which goes first: the pair the target is read from.
     const order = r % 2 === 0 ? (['none', 'off', 'warn', 'metrics', 'throw'] as const) : (['none', 'warn', 'off', 'metrics', 'throw'] as const);
     for (const v of order) {
-      const { stdout } = await run(process.execPath, [here('./m3.js'), v, '1']);
+      // Pinned: unpinned, each process landed on whichever core the OS chose, and this host's two cores differed by
+      // up to 2x (measured), so paired ratios read the placement, not the monitor.
+      const [cmd, args] = onCore(0, [process.execPath, here('./m3.js'), v, '1']);
+      const { stdout } = await run(cmd, args);
       results.get(v)!.push((JSON.parse(stdout) as { nsPerOp: number }).nsPerOp);
     }
   }
   const base = results.get('none')!;
-  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each, ns/op, load ${loadText()}`);
+  console.log(`\nM3 (open scope, supply id, resolve E = 5 request-scoped factories, dispose), ${reps} processes each${pin ? ' on core 0' : ' (taskset missing: not pinned)'}, ns/op, load ${loadText()}`);
   console.log('| container | median ns/op | spread | vs no monitor (median of paired ratios) |');
   console.log('|---|---:|---:|---:|');
   const label = { none: 'no monitor', off: "monitor mode 'off'", metrics: "mode 'off' + prom-client metrics", warn: "monitor mode 'warn' (attribution)", throw: "monitor mode 'throw' (attribution)" };
