@@ -36,7 +36,7 @@ const kEndsScope = Symbol('loopsafe.endsScope');
 const kResponseLease = Symbol('loopsafe.responseLease');
 
 type Leased = FastifyRequest & { [kLease]: Lease | null };
-type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease };
+type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease | undefined };
 type EndHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 type SendHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
@@ -175,6 +175,10 @@ export class RequestScopes {
   release(lease: Lease): void {
     if (lease.done) return;
     lease.done = true;
+    // The response may outlive the request (a keep-alive connection's drain holds its last one until the next
+    // request): drop its link, so it does not keep the request, the scope and what the scope built.
+    const res = lease.reply.raw as LeasedResponse;
+    if (res[kResponseLease] === lease) res[kResponseLease] = undefined;
     if (lease.prev === undefined) this.#first = lease.next;
     else lease.prev.next = lease.next;
     if (lease.next !== undefined) lease.next.prev = lease.prev;

@@ -47,6 +47,8 @@ export function drainOf(server: Server): ConnectionDrain {
  * `writableFinished` when someone asks (the next request on the connection, `inFlight`, `start()`). Only from
  * `start()` on does each response get a `close` listener, since the drain then acts the moment one is done.
  * (A listener per response was the largest cost loopsafe added to a request: measured, see docs/performance.md.)
+ * So a kept-alive connection holds its last response until its next request: Node's response and request objects,
+ * nothing of the app's (the request scope drops its link to the response when it is disposed; tested).
  * @internal
  */
 export class ConnectionDrain {

@@ -1,5 +1,7 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -369,4 +371,10 @@ test('a handler still running after its client went away is bounded by the timeo
   await app.close();
   t.truthy(forcedIn(lines), 'the timeout cut the wait and said so');
   t.is(events.at(-1), 'Db disposed');
+});
+
+test('an idle keep-alive connection does not keep its last request alive: the request and what its scope built are collected before the next request', async (t) => {
+  const script = fileURLToPath(new URL('../fixtures/retention-app.js', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script]);
+  t.deepEqual(JSON.parse(stdout), { status: 200, collected: ['fastify request', 'request-scoped instance'], connectionOpen: true });
 });
