@@ -24,7 +24,7 @@ const redisSchema = {
   // Credentials and TLS are node options (`options`), which apply to every node the client discovers.
   cluster: list(text({ pattern: /^redis:\/\/[^@/]+$/, expected: "a 'redis://host:port' URL of a Cluster node" }), "a non-empty array of 'redis://host:port' URLs of Cluster nodes", 1),
   clusterOptions: anyObject("ioredis's Cluster options object"),
-  options: anyObject("ioredis's options object"),
+  options: anyObject("ioredis's options object", 'ioredis'),
 } satisfies Schema<RedisCacheOptions>;
 
 /** `createCache()` and `provideCache()`'s options. */

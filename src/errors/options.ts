@@ -22,14 +22,25 @@ export class InvalidOptionError extends LoopsafeError {
    */
   constructor(
     where: string, option: string, expected: string, got: unknown,
-    unknown?: { readonly known: readonly string[]; readonly suggestion: string | undefined },
+    unknown?: {
+      readonly known: readonly string[];
+      readonly suggestion: string | undefined;
+      /** Options at that level that hold another library's options (`fastify`): the unknown one may belong there. */
+      readonly passed?: readonly { readonly option: string; readonly library: string }[];
+    },
   ) {
     super(unknown === undefined
       ? `${where}: option "${option}" must be ${expected}, got ${describe(got)}.`
       : `${where}: "${option}" is not an option${unknown.suggestion === undefined ? '.' : `; did you mean \`${unknown.suggestion}\`?`} `
-        + `Valid options here: ${unknown.known.map((k) => `\`${k}\``).join(', ')}.`);
+        + `Valid options here: ${unknown.known.map((k) => `\`${k}\``).join(', ')}.${passedHint(option, unknown.passed ?? [])}`);
     this.where = where;
     this.option = option;
     this.suggestion = unknown?.suggestion;
   }
+}
+
+/** `logger` given beside `fastify`: ` If \`logger\` is one of fastify's options, pass it as \`fastify: { logger: ... }\`.` */
+function passedHint(option: string, passed: readonly { readonly option: string; readonly library: string }[]): string {
+  const name = option.slice(option.lastIndexOf('.') + 1);
+  return passed.map((p) => ` If \`${name}\` is one of ${p.library}'s options, pass it as \`${p.option}: { ${name}: ... }\`.`).join('');
 }

@@ -54,7 +54,7 @@ export const appSchema = {
   ...containerSchema,
   ...moduleSchema,
   modules: list(shape(moduleSchema), 'an array of modules ({ providers, controllers, routes })'),
-  fastify: anyObject("fastify's options object"),
+  fastify: anyObject("fastify's options object", 'fastify'),
   shutdown,
   monitor: monitorRule(),
 } satisfies Schema<AppOptions>;

@@ -37,6 +37,11 @@ export interface Rule {
    * and throws for the first bad one itself, so the error names the child's path.
    */
   accepts(value: unknown, at: OptionAt): boolean;
+  /**
+   * For an object passed on to another library: that library's name (`fastify`). An unknown option beside it may be
+   * one of that library's, so its error says where such options go.
+   */
+  readonly passesTo?: string;
 }
 
 /**

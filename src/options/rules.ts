@@ -70,9 +70,13 @@ export function satisfies(expected: string, test: (value: unknown) => boolean): 
   return { expected, accepts: test };
 }
 
-/** A plain object passed on to another library (fastify's options, ioredis's): only its type is checked here. */
-export function anyObject(expected = 'an object'): Rule {
-  return { expected, accepts: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) };
+/**
+ * A plain object passed on to another library (fastify's options, ioredis's): only its type is checked here.
+ * `passesTo` names that library when the object holds its options, for the hint on an unknown option beside it.
+ */
+export function anyObject(expected = 'an object', passesTo?: string): Rule {
+  const accepts = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return passesTo === undefined ? { expected, accepts } : { expected, accepts, passesTo };
 }
 
 /** A nested options object, with its own schema: unknown keys and bad values are named by their dotted path. */

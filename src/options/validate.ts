@@ -64,7 +64,8 @@ function quickCheck(schema: Compiled, given: Record<string, unknown>): boolean {
 function explain(schema: Compiled, given: Record<string, unknown>, where: string, path: string, read: readonly string[]): void {
   for (const key of Object.keys(given)) {
     if (schema.rules[key] === undefined) {
-      throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion: closestName(key, schema.names) });
+      const suggestion = closestName(key, schema.names);
+      throw new InvalidOptionError(where, path + key, '', given[key], { known: schema.names, suggestion, ...(suggestion === undefined ? { passed: schema.passed } : {}) });
     }
   }
   for (const key of read) {
@@ -81,6 +82,8 @@ interface Compiled {
   readonly rules: Readonly<Record<string, Rule | undefined>>;
   readonly names: readonly string[];
   readonly required: readonly string[];
+  /** The options at this level that carry another library's options, with that library (see `Rule.passesTo`). */
+  readonly passed: readonly { readonly option: string; readonly library: string }[];
 }
 
 const compiledSchemas = new WeakMap<object, Compiled>();
@@ -91,7 +94,11 @@ function compiled(rules: Readonly<Record<string, Rule>>): Compiled {
     const names = Object.keys(rules);
     const table = Object.create(null) as Record<string, Rule>;
     for (const name of names) table[name] = rules[name]!;
-    schema = { rules: table, names, required: names.filter((name) => rules[name]!.required === true) };
+    const passed = names.flatMap((option) => {
+      const library = rules[option]!.passesTo;
+      return library === undefined ? [] : [{ option, library }];
+    });
+    schema = { rules: table, names, required: names.filter((name) => rules[name]!.required === true), passed };
     compiledSchemas.set(rules, schema);
   }
   return schema;

@@ -224,6 +224,18 @@ test('the message names the entry point, the option, what it must be and what it
   t.regex(far.message, /: "zzzzzz" is not an option\. Valid options here: /, 'a sentence of its own when nothing is close');
 });
 
+test('an unknown option beside an object passed to another library says where that library\'s options go', async (t) => {
+  const logger = await refused('createApp', { logger: false });
+  t.is(logger.option, 'logger');
+  t.true(logger.message.endsWith(' If `logger` is one of fastify\'s options, pass it as `fastify: { logger: ... }`.'), logger.message);
+  const host = await refused('createCache', { backend: 'redis', redis: { host: '127.0.0.1' } });
+  t.is(host.option, 'redis.host');
+  t.true(host.message.endsWith(' If `host` is one of ioredis\'s options, pass it as `options: { host: ... }`.'), host.message);
+  // A misspelling of loopsafe's own option gets the "did you mean" alone, and a level with no such object no hint.
+  t.false((await refused('createApp', { shutdwn: {} })).message.includes("fastify's options"));
+  t.false((await refused('provide', { logger: false })).message.includes(' If '));
+});
+
 test('a useValue or supplied declaration refuses the options only constructed providers read', (t) => {
   const lifetime = t.throws(() => createContainer().register(K, { useValue: 1, lifetime: 'request' } as never).check(), { instanceOf: BootError });
   t.like(lifetime?.problems[0], { code: 'LOOPSAFE_ERR_OPTION_INVALID', where: 'provider K', option: 'lifetime' });
