@@ -6,7 +6,20 @@ import { describe, dropFinished, peerOf, type Conn } from './connection.js';
 
 /** Where a response keeps its connection's record while it is in progress. */
 const kConn = Symbol('loopsafe.drainConnection');
-type Tracked = ServerResponse & { [kConn]?: Conn };
+/** Set on the response this drain gave `Connection: close`. */
+const kMarked = Symbol('loopsafe.drainMarked');
+type Tracked = ServerResponse & { [kConn]?: Conn; [kMarked]?: boolean };
+
+/**
+ * Give a connection's latest response `Connection: close`, unless its headers are written already. Only the latest:
+ * Node ends the connection after a response that says so, and responses pipelined behind it (their handlers have
+ * run) would never be written.
+ */
+function markLast(res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.setHeader('connection', 'close');
+  (res as Tracked)[kMarked] = true;
+}
 
 /**
  * How long, from being accepted, a connection may take to start its first request once a drain has begun: a
@@ -39,7 +52,7 @@ export function drainOf(server: Server): ConnectionDrain {
 /**
  * The connections of one HTTP(S) server and their graceful end. Each connection is tracked from its `connection`
  * event with the responses it is writing (seen from the server's `request` event, never from Node's private
- * fields). Once draining: responses not yet started carry `Connection: close`; a connection closes when its last
+ * fields). Once draining: a connection's latest response carries `Connection: close` if it has not started; a connection closes when its last
  * response is done and no next request starts within `idleGrace`; one that never sent a complete request closes
  * after `idleGrace` (or `FRESH_GRACE` from its accept, if later). After `timeout` everything left is cut.
  *
@@ -139,10 +152,9 @@ export class ConnectionDrain {
     this.#server.closeIdleConnections = function closedByTheDrain() {};
     for (const conn of this.#conns.values()) {
       dropFinished(conn, true);
-      for (const res of conn.responses) {
-        if (!res.headersSent) res.setHeader('connection', 'close');
-        this.#watch(res, conn);
-      }
+      for (const res of conn.responses) this.#watch(res, conn);
+      const last = conn.responses.at(-1);
+      if (last !== undefined) markLast(last);
       this.#settle(conn);
     }
     if (Number.isFinite(this.#policy.timeout)) {
@@ -204,7 +216,15 @@ export class ConnectionDrain {
       list.push(res);
     }
     conn.readAtLatest = req.socket.bytesRead;
-    if (this.#closing) res.setHeader('connection', 'close');
+    if (this.#closing) {
+      // Pipelined behind a response this drain marked: the mark moves here, unless that one's headers are written.
+      const previous = list.length > 1 ? (list[list.length - 2] as Tracked) : undefined;
+      if (previous !== undefined && previous[kMarked] === true && !previous.headersSent) {
+        previous.removeHeader('connection');
+        previous[kMarked] = false;
+      }
+      markLast(res);
+    }
     if (!this.#draining) return;
     clearTimeout(conn.grace);
     conn.grace = undefined;

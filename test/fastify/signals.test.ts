@@ -153,6 +153,40 @@ test('a forced report tells connections at rest apart by what they read after th
   t.deepEqual([at(sized), at(chunked), at(halfNext), at(active)], ['idle', 'idle', 'partial', 'active']);
 });
 
+const pipelined = (paths: string[]): string => paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
+const statuses = (text: string): string[] => text.match(/HTTP\/1\.1 \d{3}/g) ?? []; // bodies end with no newline
+
+for (const [last, lastMs] of [['still running', 500], ['already answered, queued behind the second', 0]] as const) {
+  test(`SIGTERM with three requests pipelined on one connection, the first answered, the second running and the third ${last}: all three are answered, then the connection closes`, async (t) => {
+    const { child, port } = await start(t);
+    const client = await rawClient(port, pipelined(['/slow?ms=0&n=1', '/slow?ms=400&n=2', `/slow?ms=${lastMs}&n=3`]));
+    await child.waitFor((l) => l['msg'] === 'entered' && (l as { entered?: string }).entered === `/slow?ms=${lastMs}&n=3`);
+    // The first response is written by now: the drain learns it is done only when it starts.
+    while (statuses(client.received()).length === 0) await new Promise((resolve) => client.socket.once('data', resolve));
+    child.process.kill('SIGTERM');
+    await client.closed;
+    t.deepEqual(statuses(client.received()), ['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+    const [, , second, third] = client.received().split('HTTP/1.1 200');
+    t.notRegex(second!, /connection: close/i, 'the second says nothing of closing: a response that did would end the connection before the third');
+    if (lastMs > 0) t.regex(third!, /connection: close/i, 'the last response not yet started says the connection closes');
+    t.is(await child.exited, 0);
+  });
+}
+
+test('requests pipelined on a connection opened during the serving delay are all answered, the latest saying the connection closes', async (t) => {
+  const { child, port } = await start(t, { DELAY: '1500' });
+  child.process.kill('SIGTERM');
+  await child.waitFor((l) => String(l['msg']).includes('SIGTERM received'));
+  // Each request gets Connection: close as it arrives; the second takes it from the first, whose headers wait.
+  const client = await rawClient(port, pipelined(['/slow?ms=300&n=1', '/slow?ms=0&n=2']));
+  while (statuses(client.received()).length < 2) await new Promise((resolve) => client.socket.once('data', resolve));
+  const [, first, second] = client.received().split('HTTP/1.1 200');
+  t.notRegex(first!, /connection: close/i);
+  t.regex(second!, /connection: close/i);
+  await client.closed;
+  t.is(await child.exited, 0);
+});
+
 test('the shutdown timeout forces exit with code 1 and logs what was still running', async (t) => {
   const { child, port } = await start(t, { SHUTDOWN_TIMEOUT: '200' });
   const hung = get(port, '/slow?ms=30000');
