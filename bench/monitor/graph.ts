@@ -1,4 +1,5 @@
 // The BENCH.md graph (singletons Config/Logger/Clock, supplied RequestId, request-scoped diamond A..E, E disposed).
+// M3_ID=factory makes RequestId a request-scoped factory instead, as a graph without supply() has it.
 import { Registry } from 'prom-client';
 import { createContainer, createThreadMonitor, provide, token, type Container, type ThreadMonitor } from '../../src/index.js';
 
@@ -31,8 +32,12 @@ export function monitorFor(variant: Variant): ThreadMonitor | undefined {
   return createThreadMonitor({ mode: variant, loopBlockBudgetMs, ...(variant === 'warn' && sampleRate !== undefined ? { sampleRate } : {}) });
 }
 
+/** True when RequestId is made by a request-scoped factory (M3_ID=factory), so nothing is supplied. */
+export const idFromFactory = process.env.M3_ID === 'factory';
+
 export function buildGraph(variant: Variant): { container: Container; disposed: () => number; monitor: ThreadMonitor | undefined } {
   let disposed = 0;
+  let nextId = 0;
   const monitor = monitorFor(variant);
   const container = createContainer({
     ...(monitor === undefined ? {} : { observer: monitor }),
@@ -40,7 +45,7 @@ export function buildGraph(variant: Variant): { container: Container; disposed: 
       provide(Config, { useValue: { name: 'bench' } }),
       provide(Logger, { useFactory: () => ({ log: (_m: string) => {} }) }),
       provide(Clock, { useFactory: () => ({ now: () => 0 }) }),
-      provide(RequestId, { supplied: true }),
+      idFromFactory ? provide(RequestId, { lifetime: 'request', useFactory: () => ++nextId }) : provide(RequestId, { supplied: true }),
       provide(A, { lifetime: 'request', inject: [RequestId, Config], useFactory: (id, config) => ({ id, config }) }),
       provide(B, { lifetime: 'request', inject: [RequestId, Logger], useFactory: (id, logger) => ({ id, logger }) }),
       provide(C, { lifetime: 'request', inject: [A, Config], useFactory: (a, config) => ({ a, config }) }),
