@@ -5,7 +5,7 @@ import { throwVerdict, withEvidence } from './verdict.js';
 import { validateOptions } from '../options/validate.js';
 import type { ResolutionTrail } from '../resolution/observer.js';
 import * as construction from '../resolution/construct.js';
-import { acquireAttribution, releaseAttribution } from './attribution.js';
+import * as attribution from './attribution.js';
 import * as blockClock from './block-clock.js';
 import { loopBlockChannel, offloadChannel } from './channels.js';
 import * as context from './context.js';
@@ -28,6 +28,7 @@ export type { AllowRule, MonitorMode, ThreadMonitor, ThreadMonitorOptions, Threa
 const { isThenable } = construction;
 const { dropStamp, dropWatch, overBudget, startWatch } = blockClock;
 const { enterSync, FactoryRun: Run, leaveSync, runningRun, runStorage } = context;
+const { acquireAttribution, contextEnded, releaseAttribution } = attribution;
 const { registerSwitchable, sinks } = sinkState;
 
 /**
@@ -155,14 +156,18 @@ class Monitor implements ThreadMonitor, RunOwner {
       result = quiet ? invoke() : runStorage.run(run, invoke);
     } catch (error) {
       leaveSync(outer);
+      if (!quiet) contextEnded(learning === undefined || run.created);
       throw this.#threw(run, error, budget, learning, quiet);
     }
     leaveSync(outer);
+    const thenable = isThenable(result);
+    // Only mode warn's runs can tell that their context ended with them; a proof's context is kept.
+    if (!quiet) contextEnded(learning === undefined || run.created || thenable);
     if (budget > 0) {
       const over = overBudget(budget);
       if (over !== undefined) this.#blocked(run, { path: run.path, ms: over.ms, ownMs: over.ownMs, budgetMs: budget });
     }
-    if (!isThenable(result)) {
+    if (!thenable) {
       run.settled = true;
       if (learning !== undefined) this.#needs.learn(learning, quiet, !run.created);
       if (this.mode === 'throw' && !this.#closed) throwVerdict(run, result);
@@ -211,6 +216,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     // that provider's later runs keep their async context.
     const id = run.trail.id;
     if (this.#learns && finding.phase === 'after' && id !== undefined) this.#needs.learn(id, this.#needs.quiet(id), false);
+    if (finding.phase === 'after') contextEnded(true); // a context outlived its run
     if (id !== undefined) this.#sampling?.found(id);
     if (!this.#count(run, finding)) return;
     if (this.mode === 'throw' && !run.settled && !this.#abandoned.has(run.trail)) {

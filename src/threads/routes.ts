@@ -1,3 +1,4 @@
+import { contextEnded } from './attribution.js';
 import { FactoryRun, runStorage, type RunOwner } from './context.js';
 
 /**
@@ -22,6 +23,7 @@ export function attachRouteAttribution(monitor: object, owner: RunOwner, capture
     run(name, next) {
       // Everything the rest of the request's hooks and the handler start, across awaits, belongs to this run;
       // a factory it calls enters a run of its own.
+      contextEnded(true);
       runStorage.run(new FactoryRun({ name, parent: undefined }, owner, captureStacks), next);
     },
   };

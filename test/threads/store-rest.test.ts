@@ -1,0 +1,67 @@
+import test from 'ava';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readFile as readFileCallback } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createContainer, createThreadMonitor, provide, threadChannels, token, type OffloadFinding } from '../../src/index.js';
+import { runStorage } from '../../src/threads/context.js';
+
+// On Node 22 the monitor's AsyncLocalStorage propagates through async_hooks and puts a promise hook on every promise
+// in the process, so mode warn disables it again after a macrotask once every context entered so far ended with its
+// run. These tests run in order in one process, before anything has made a context last: what that rest must not
+// lose. On Node 24 the store is never disabled and the same findings are expected.
+
+const self = new URL(import.meta.url);
+/** Node 22's hook-based store class (the one that rests); Node 24's has no `_propagate`. */
+const hookBased = typeof (runStorage as unknown as { _propagate?: unknown })._propagate === 'function';
+const enabled = (): boolean => (runStorage as unknown as { enabled?: boolean }).enabled === true;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function findings(fn: () => Promise<unknown>, until: (seen: OffloadFinding[]) => boolean): Promise<OffloadFinding[]> {
+  const seen: OffloadFinding[] = [];
+  let wake: () => void = () => {};
+  const listener = (message: unknown): void => {
+    seen.push(message as OffloadFinding);
+    wake();
+  };
+  subscribe(threadChannels.offload, listener);
+  try {
+    await fn();
+    while (!until(seen)) await new Promise<void>((resolve) => (wake = resolve));
+  } finally {
+    unsubscribe(threadChannels.offload, listener);
+  }
+  return seen;
+}
+
+test.serial('after quiet first runs the store rests; first runs after that still name a promise callback a sync factory queued and an async factory\'s work after an await', async (t) => {
+  const monitor = createThreadMonitor({ mode: 'warn', loopBlockBudgetMs: 0 });
+  t.teardown(() => monitor.close());
+  const Quiet = token<object>('Quiet');
+  const Queues = token<object>('Queues');
+  const Later = token<object>('Later');
+  let done!: () => void;
+  const read = new Promise<void>((resolve) => (done = resolve));
+  const c = createContainer({
+    observer: monitor,
+    providers: [
+      provide(Quiet, { lifetime: 'transient', useFactory: () => ({}) }),
+      // Creates no async resource of its own: only a promise, whose callback runs after the factory returned.
+      provide(Queues, { lifetime: 'transient', useFactory: () => (void Promise.resolve().then(() => readFileCallback(self, () => done())), {}) }),
+      provide(Later, { lifetime: 'transient', useFactory: async () => (await null, await readFile(self), {}) }),
+    ],
+  });
+  for (let i = 0; i < 3; i++) await c.resolve(Quiet);
+  await nextTurn();
+  await nextTurn();
+  if (hookBased) t.false(enabled(), 'the store rests once only quiet runs entered it');
+  const seen = await findings(async () => {
+    await c.resolve(Queues);
+    await read;
+    await c.resolve(Later);
+  }, (s) => s.some((f) => f.path[0] === 'Later'));
+  t.deepEqual([...new Set(seen.map((f) => `${f.path.join('>')}|${f.phase}`))], ['Queues|after', 'Later|during']);
+  // Both contexts outlasted their runs, so from now on the store stays enabled.
+  await nextTurn();
+  await nextTurn();
+  if (hookBased) t.true(enabled());
+});
