@@ -6,6 +6,7 @@ import {
   composeObservers, createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type Container, type LoopBlockFinding, type OffloadFinding,
   type ThreadMonitor,
 } from '../../src/index.js';
+import { findingsDuring } from '../helpers/findings.js';
 
 // Mode warn runs a provider's factory without an async context once it has seen the factory return a plain value
 // and leave nothing behind; the synchronous part is named by a plain variable instead. These cases pin what that
@@ -18,24 +19,6 @@ const Job = token<object>('Job');
 function distinct(seen: readonly OffloadFinding[]): [string, readonly string[], string][] {
   const keys = [...new Set(seen.map((f) => JSON.stringify([f.kind, f.path, f.phase])))].sort();
   return keys.map((k) => JSON.parse(k) as [string, readonly string[], string]);
-}
-
-/** Findings published while `fn` runs, once `until` holds for them (bounded by the test's own timeout). */
-async function findingsDuring(fn: () => Promise<unknown>, until: (seen: OffloadFinding[]) => boolean): Promise<OffloadFinding[]> {
-  const seen: OffloadFinding[] = [];
-  let wake: () => void = () => {};
-  const listener = (message: unknown): void => {
-    seen.push(message as OffloadFinding);
-    wake();
-  };
-  subscribe(threadChannels.offload, listener);
-  try {
-    await fn();
-    while (!until(seen)) await new Promise<void>((resolve) => (wake = resolve));
-  } finally {
-    unsubscribe(threadChannels.offload, listener);
-  }
-  return seen;
 }
 
 /** A container whose transient Job runs `body` with its run number (1, 2, ...), watched by `monitor`. */

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile as readFileCallback } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createContainer, createThreadMonitor, provide, threadChannels, token, type OffloadFinding } from '../../src/index.js';
+import { createContainer, createThreadMonitor, provide, token } from '../../src/index.js';
+import { findingsDuring } from '../helpers/findings.js';
 import { runStorage } from '../../src/threads/context.js';
 
 // On Node 22 the monitor's AsyncLocalStorage propagates through async_hooks and puts a promise hook on every promise
@@ -15,23 +15,6 @@ const self = new URL(import.meta.url);
 const hookBased = typeof (runStorage as unknown as { _propagate?: unknown })._propagate === 'function';
 const enabled = (): boolean => (runStorage as unknown as { enabled?: boolean }).enabled === true;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function findings(fn: () => Promise<unknown>, until: (seen: OffloadFinding[]) => boolean): Promise<OffloadFinding[]> {
-  const seen: OffloadFinding[] = [];
-  let wake: () => void = () => {};
-  const listener = (message: unknown): void => {
-    seen.push(message as OffloadFinding);
-    wake();
-  };
-  subscribe(threadChannels.offload, listener);
-  try {
-    await fn();
-    while (!until(seen)) await new Promise<void>((resolve) => (wake = resolve));
-  } finally {
-    unsubscribe(threadChannels.offload, listener);
-  }
-  return seen;
-}
 
 test.serial('after quiet first runs the store rests; first runs after that still name a promise callback a sync factory queued and an async factory\'s work after an await', async (t) => {
   const monitor = createThreadMonitor({ mode: 'warn', loopBlockBudgetMs: 0 });
@@ -54,7 +37,7 @@ test.serial('after quiet first runs the store rests; first runs after that still
   await nextTurn();
   await nextTurn();
   if (hookBased) t.false(enabled(), 'the store rests once only quiet runs entered it');
-  const seen = await findings(async () => {
+  const seen = await findingsDuring(async () => {
     await c.resolve(Queues);
     await read;
     await c.resolve(Later);
