@@ -36,10 +36,15 @@ const collected = new FinalizationRegistry<undefined>(() => settleOne());
  * option but reads the same symbol (its inspector's hook sets it), so it is set here where the option was not
  * taken. Without it, Node 22 calls `init` for every promise in the process, and enabling the hook installs V8's
  * promise hooks (measured: 2.2x the time of an `await` loop). Found by its description on the hook itself; on a
- * Node where it is absent the hook simply tracks promises too, which `ON_LOOP` filters.
+ * Node where it is absent the hook simply tracks promises too, which `ON_LOOP` filters. Read on every hook call,
+ * so it can be switched while the hook is enabled (see {@link contextEntering}).
  */
+function noPromiseKey(hook: object): symbol | undefined {
+  return Object.getOwnPropertySymbols(hook).find((symbol) => symbol.description === 'kNoPromiseHook');
+}
+
 function withoutPromises<T extends object>(hook: T): T {
-  const key = Object.getOwnPropertySymbols(hook).find((symbol) => symbol.description === 'kNoPromiseHook');
+  const key = noPromiseKey(hook);
   if (key !== undefined) (hook as Record<symbol, unknown>)[key] = true;
   return hook;
 }
@@ -146,21 +151,40 @@ export function releaseAttribution(): void {
 // for every promise in the process (about half of mode warn's M3 cost there, measured with cachegrind). Node 24's
 // runs on AsyncContextFrame and costs nothing while idle. So on Node 22 the store is disabled again once every
 // context entered so far ended with its run: mode warn enters one for a provider's first run, and a provider whose
-// first run was a plain synchronous value runs without one from then on. `_propagate` is the hook-based class's
-// own method (checked, not called); where it is absent there is nothing to disable.
-const hookBased = typeof (runStorage as unknown as { _propagate?: unknown })._propagate === 'function';
-const store = { lasting: !hookBased, resting: false };
+// first run was a plain synchronous value runs without one from then on. While such a context is in use, `init`
+// sees promises again, so a run that created one (a callback on a promise that settles later, by anyone) counts as
+// having created something and makes the store last, as it did before the store could rest. `_propagate` is the
+// hook-based class's own method (checked, not called); where it is absent there is nothing to disable.
+/** The store is Node 22's hook-based AsyncLocalStorage, the one that rests. @internal */
+export const storeRests = typeof (runStorage as unknown as { _propagate?: unknown })._propagate === 'function';
+const store = { lasting: !storeRests, resting: false };
+const initPromiseKey = noPromiseKey(initHook);
+
+/** Whether `init` is called for promises; only where the store rests, and only until it lasts. */
+function seePromises(on: boolean): void {
+  if (initPromiseKey !== undefined) (initHook as unknown as Record<symbol, unknown>)[initPromiseKey] = !on;
+}
+
+/**
+ * A context is about to be entered with {@link runStorage} for a run of mode warn's that may end with it: `init`
+ * sees promises for as long as the store may rest, so {@link contextEnded} knows whether the run created one. @internal
+ */
+export function contextEntering(): void {
+  if (!store.lasting) seePromises(true);
+}
 
 /**
  * Say how a context entered with {@link runStorage} ended: `lasting` when something may still run in it (the run
- * returned a promise or created an async resource, work was found after a run settled, a route's run, every run of a
- * proof). Once one may last, the store stays enabled for good; until then it is disabled after the current
- * macrotask, so promise callbacks a run left queued still run in its context. @internal
+ * returned a promise or created an async resource or a promise, work was found after a run settled, a route's run,
+ * every run of a proof). Once one may last, the store stays enabled for good (and `init` skips promises again);
+ * until then it is disabled after the current macrotask, so nothing a run on the stack below still needs is taken
+ * away. @internal
  */
 export function contextEnded(lasting: boolean): void {
   if (store.lasting) return;
   if (lasting) {
     store.lasting = true;
+    seePromises(false);
     return;
   }
   if (store.resting) return;
@@ -171,6 +195,7 @@ export function contextEnded(lasting: boolean): void {
 function rest(): void {
   store.resting = false;
   if (store.lasting) return;
+  seePromises(false);
   runStorage.disable();
   // Node 22 leaves V8's promise hooks installed while any hook is enabled, even one that tracks no promises: take
   // ours off and on again, so that with no other hook in the process the promise hooks go (a microtask later).

@@ -14,7 +14,7 @@ export interface RunOwner {
  */
 export class FactoryRun {
   settled = false;
-  /** An async resource (not a promise) was created while the factory's synchronous part ran. */
+  /** An async resource was created while the factory's synchronous part ran (a promise too, while `init` sees them). */
   created = false;
   /** Findings noticed while the factory was running, for throw mode. */
   offloads: OffloadFinding[] | undefined;

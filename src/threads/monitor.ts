@@ -28,7 +28,7 @@ export type { AllowRule, MonitorMode, ThreadMonitor, ThreadMonitorOptions, Threa
 const { isThenable } = construction;
 const { dropStamp, dropWatch, overBudget, startWatch } = blockClock;
 const { enterSync, FactoryRun: Run, leaveSync, runningRun, runStorage } = context;
-const { acquireAttribution, contextEnded, releaseAttribution } = attribution;
+const { acquireAttribution, contextEnded, contextEntering, releaseAttribution } = attribution;
 const { registerSwitchable, sinks } = sinkState;
 
 /**
@@ -151,6 +151,7 @@ class Monitor implements ThreadMonitor, RunOwner {
     const learning = this.#learns && !checking ? id : undefined;
     const quiet = learning !== undefined && this.#needs.quiet(learning);
     let result: R;
+    if (learning !== undefined && !quiet) contextEntering();
     const outer = enterSync(run);
     try {
       result = quiet ? invoke() : runStorage.run(run, invoke);
