@@ -8,6 +8,7 @@ import { recordRoute } from '../graph/roots.js';
 import './augment.js';
 import { checkAppGraph } from './check.js';
 import { installDrain } from './drain.js';
+import { drainOf } from '../lifecycle/connection-drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
 import { kLease, RequestScopes } from './request-scope.js';
 import { pluginSchema } from './options.js';
@@ -52,7 +53,7 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
     throw error;
   }
 
-  const scopes = new RequestScopes(container);
+  const scopes = new RequestScopes(container, drainOf(app.server));
   app.decorate('di', container);
   app.decorateRequest(kLease, null);
   app.decorateRequest(kReply, null);

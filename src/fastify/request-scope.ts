@@ -5,6 +5,7 @@ import { internalsOf, type ContainerInternals } from '../container/seam.js';
 import { slotOf } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import { DisposedError } from '../errors/container.js';
+import type { ConnectionDrain } from '../lifecycle/connection-drain.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /**
@@ -14,7 +15,11 @@ import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 export class Lease {
   /** The response is over: the route's onResponse hooks have all run, or the client closed the connection. */
   closed = false;
-  /** The response emitted 'finish', so fastify runs the route's onResponse hooks (a client abort emits none). */
+  /**
+   * The response emitted 'finish', so fastify runs the route's onResponse hooks (a client abort emits none). Set by
+   * a 'finish' listener where the response has listeners of its own; a response the drain reports has none, and
+   * its writableFinished says the same.
+   */
   finished = false;
   /**
    * The request's lifecycle reached its end: the route's last onSend hook ran, so no hook or handler of it can still
@@ -63,8 +68,14 @@ export class RequestScopes {
   #live = 0;
   #first: Lease | undefined;
   #idle: (() => void) | undefined;
+  readonly #drain: ConnectionDrain | undefined;
 
-  constructor(container: Container) {
+  /**
+   * `drain`, the server's connection drain, reports responses whose connection closed under them: a request over
+   * a connection it tracks needs no listener of its own on a route that ends with {@link RequestScopes.endHook}.
+   */
+  constructor(container: Container, drain?: ConnectionDrain) {
+    this.#drain = drain;
     const inside = internalsOf(container, 'loopsafePlugin');
     this.#container = inside;
     this.#requestSlot = slotOf(inside.planOf(FastifyRequestToken), inside.root);
@@ -85,6 +96,10 @@ export class RequestScopes {
       const lease = this[kResponseLease];
       if (lease !== undefined) lease.finished = true;
     };
+    drain?.onAbandoned(function loopsafeResponseAbandoned(res: LeasedResponse): void {
+      const lease = res[kResponseLease];
+      if (lease !== undefined && !lease.closed) scopes.#responseOver(lease, true);
+    });
     this.endHook = function loopsafeEndRequestScope(request, _reply, done): void {
       const lease = (request as Leased)[kLease];
       if (lease !== null && !lease.closed) scopes.#responseOver(lease, false);
@@ -142,6 +157,9 @@ export class RequestScopes {
       if (!res.writableEnded || !endsWithHook(request)) lease.closed = true;
     } else {
       res[kResponseLease] = lease;
+      // The common case, a real socket and a route that ends with endHook: endHook ends the scope, and the drain
+      // tells of a client that left first (loopsafeResponseAbandoned). 'finish' is then read from writableFinished.
+      if (this.#drain !== undefined && this.#drain.reports(res) && endsWithHook(request)) return lease;
       // on(), not once(): once() wraps the listener in a new closure per call, and a response closes only once.
       res.on('close', this.#onResponseClose);
       if (res.writableFinished) lease.finished = true;
@@ -236,7 +254,7 @@ export class RequestScopes {
  * hook for it: a compiled handler holds it to the end, a plain one is not followed), or the route has no such hooks.
  */
 function free(lease: Lease): boolean {
-  return lease.held === 0 && (lease.finished || lease.sent || lease.reply.sent || !endsWithHook(lease.request));
+  return lease.held === 0 && (lease.finished || lease.sent || lease.reply.sent || lease.reply.raw.writableFinished || !endsWithHook(lease.request));
 }
 
 /** True when the request's route ends its onResponse hooks with endHook (the 404 handler, for one, does not). */

@@ -87,9 +87,13 @@ const providers = [
   }),
 ];
 
-/** Log the client's leaving only when it left before the response was complete. */
+/**
+ * Log the client's leaving only when it left before the response was complete, the moment its connection closes:
+ * loopsafe learns of it from the connection's close (the drain's listener), before the response's own 'close'.
+ */
 function watchClient(request: FastifyRequest, res: http.ServerResponse): void {
-  res.once('close', () => {
+  // The request's socket: a pipelined response has none until the one before it is done.
+  request.raw.socket.prependOnceListener('close', () => {
     if (!res.writableFinished) journal.add(`${tagOf(request)} client gone`);
   });
 }
