@@ -70,7 +70,6 @@ export class ConnectionDrain {
   /** TLS connections by client address: the request's socket is the TLS socket, not the TCP one tracked. */
   readonly #peers = new Map<string, Conn>();
   #policy: DrainPolicy = { idleGrace: 100, timeout: Infinity };
-  /** Told of every response its connection's close left unfinished (see {@link ConnectionDrain.onAbandoned}). */
   readonly #abandoned: ((res: ServerResponse) => void)[] = [];
   #inFlight = 0;
   #draining = false;
@@ -101,20 +100,14 @@ export class ConnectionDrain {
   }
 
   /**
-   * Tell `listener` of each response whose connection closed before the response finished (the client went away,
-   * or the socket was destroyed), from the connection's own `close` listener: one per connection, where a `close`
-   * listener on every response cost about 4,000 instructions per request (`npm run bench:instructions:http`).
-   * Only for responses {@link ConnectionDrain.reports} is true of.
+   * Tell `listener` of each response its connection's close left unfinished (the client left, the socket was
+   * destroyed): one listener per connection, not per response (`npm run bench:instructions:http`).
    */
   onAbandoned(listener: (res: ServerResponse) => void): void {
     this.#abandoned.push(listener);
   }
 
-  /**
-   * True when this drain will tell {@link ConnectionDrain.onAbandoned}'s listeners if `res`'s connection closes
-   * before `res` finishes: a plain TCP connection it tracks (not TLS, whose tracked socket is the TCP one beneath,
-   * nor light-my-request's, nor a connection accepted before the drain was installed).
-   */
+  /** True when {@link ConnectionDrain.onAbandoned} will report `res`: it is on a plain TCP connection tracked here. */
   reports(res: ServerResponse): boolean {
     const socket = res.socket;
     return socket !== null && this.#conns.get(socket as Socket)?.http === socket;
@@ -213,10 +206,8 @@ export class ConnectionDrain {
     this.#conns.set(raw, conn);
     if (tls) this.#peers.set(conn.remote, conn);
     raw.once('close', () => {
-      // Node's own close listener for a response in progress (onServerResponseClose) was added after this one.
-      for (const res of conn.responses) {
-        if (!res.writableFinished) for (const listener of this.#abandoned) listener(res);
-      }
+      // Before the response's own 'close' (Node's listener on the socket was added after this one).
+      for (const res of conn.responses) if (!res.writableFinished) for (const listener of this.#abandoned) listener(res);
       clearTimeout(conn.grace);
       this.#conns.delete(raw);
       if (this.#peers.get(conn.remote) === conn) this.#peers.delete(conn.remote);
