@@ -68,13 +68,13 @@ export class RequestScopes {
   #live = 0;
   #first: Lease | undefined;
   #idle: (() => void) | undefined;
-  readonly #drain: ConnectionDrain | undefined;
+  readonly #drain: ConnectionDrain;
 
   /**
    * `drain`, the server's connection drain, reports responses whose connection closed under them: a request over
    * a connection it tracks needs no listener of its own on a route that ends with {@link RequestScopes.endHook}.
    */
-  constructor(container: Container, drain?: ConnectionDrain) {
+  constructor(container: Container, drain: ConnectionDrain) {
     this.#drain = drain;
     const inside = internalsOf(container, 'loopsafePlugin');
     this.#container = inside;
@@ -96,7 +96,7 @@ export class RequestScopes {
       const lease = this[kResponseLease];
       if (lease !== undefined) lease.finished = true;
     };
-    drain?.onAbandoned(function loopsafeResponseAbandoned(res: LeasedResponse): void {
+    drain.onAbandoned(function loopsafeResponseAbandoned(res: LeasedResponse): void {
       const lease = res[kResponseLease];
       if (lease !== undefined && !lease.closed) scopes.#responseOver(lease, true);
     });
@@ -159,7 +159,7 @@ export class RequestScopes {
       res[kResponseLease] = lease;
       // The common case, a real socket and a route that ends with endHook: endHook ends the scope, and the drain
       // tells of a client that left first (loopsafeResponseAbandoned). 'finish' is then read from writableFinished.
-      if (this.#drain !== undefined && this.#drain.reports(res) && endsWithHook(request)) return lease;
+      if (this.#drain.reports(res) && endsWithHook(request)) return lease;
       // on(), not once(): once() wraps the listener in a new closure per call, and a response closes only once.
       res.on('close', this.#onResponseClose);
       if (res.writableFinished) lease.finished = true;
