@@ -9,7 +9,8 @@
  *
  * BENCH_PEERS='name|name' chooses the servers (bench/http/server.ts names them); BENCH_WARMUP and BENCH_N the
  * request counts (30,000 and 10,000: with fewer warm-up requests TurboFan is still compiling the request path and
- * its compile time is counted), BENCH_WARMUP_BURSTS the warm-up's bursts on new connections (3); BENCH_TOP=n also prints each server's n costliest functions in the measured window
+ * its compile time is counted), BENCH_WARMUP_BURSTS the warm-up's bursts on new connections (3), BENCH_SETTLE the
+ * requests then sent on the connections the count uses, before it starts (10,000); BENCH_TOP=n also prints each server's n costliest functions in the measured window
  * (JIT code named through node's --perf-basic-prof map); BENCH_SERVER=<another build's dist/bench/http/server.js>
  * counts that build's servers instead, for before/after; BENCH_KEEP=1 keeps each server's dump and perf map (for
  * callgrind_annotate --tree=caller) and prints where.
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Pool } from 'undici';
 import { peers } from './server.js';
 
 const exec = promisify(execFile);
@@ -30,6 +32,7 @@ const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon
 const warmup = Number(process.env['BENCH_WARMUP'] ?? 30_000);
 const measured = Number(process.env['BENCH_N'] ?? 10_000);
 const bursts = Number(process.env['BENCH_WARMUP_BURSTS'] ?? 3);
+const settle = Number(process.env['BENCH_SETTLE'] ?? 10_000);
 const top = Number(process.env['BENCH_TOP'] ?? 0);
 const keep = process.env['BENCH_KEEP'];
 
@@ -38,6 +41,22 @@ async function load(peer: string, port: number, n: number): Promise<void> {
   const { stdout } = await exec(process.execPath, [autocannon, '-c', '10', '-a', String(n), '-t', '60', '-j', `http://127.0.0.1:${port}/hello`], { maxBuffer: 1 << 24 });
   const result = JSON.parse(stdout) as { '2xx': number; errors: number };
   if (result['2xx'] !== n || result.errors !== 0) throw new Error(`${peer}: ${result['2xx']} of ${n} requests answered 2xx, ${result.errors} errors`);
+}
+
+/**
+ * `n` requests to /hello over `pool`'s 10 connections, 10 at a time, each answered 200. The same connections carry the
+ * settling requests and the counted ones, so no connection closes between zeroing the counters and dumping them.
+ */
+async function steady(peer: string, pool: Pool, n: number): Promise<void> {
+  let left = n;
+  const one = async (): Promise<void> => {
+    while (left-- > 0) {
+      const { statusCode, body } = await pool.request({ method: 'GET', path: '/hello' });
+      await body.text();
+      if (statusCode !== 200) throw new Error(`${peer}: GET /hello answered ${statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, one));
 }
 
 interface Count {
@@ -74,9 +93,14 @@ async function count(peer: string): Promise<Count> {
     // re-optimisation fell inside the counted window (node --trace-deopt: resOnFinish, parserOnIncoming, clearIncoming
     // ran as baseline code there for one server and not for another).
     for (let i = 0; i < bursts; i++) await load(peer, port, Math.ceil(warmup / bursts));
+    // Then one set of connections for the rest: what the last burst's closing deoptimised is optimised again before
+    // the count starts, and nothing closes inside the counted window.
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 10 });
+    await steady(peer, pool, settle);
     await exec('callgrind_control', ['--zero', String(child.pid)]);
-    await load(peer, port, measured);
+    await steady(peer, pool, measured);
     await exec('callgrind_control', ['--dump', String(child.pid)]);
+    await pool.close();
     child.kill('SIGTERM');
     await exited;
     const dump = readdirSync(dir).find((file) => /^callgrind\.out\.\d+$/.test(file));
@@ -145,7 +169,7 @@ const chosen = (process.env['BENCH_PEERS'] ?? 'bare fastify|hand-written Map|@fa
 if (process.env['BENCH_SERVER'] === undefined) {
   for (const name of chosen) if (peers[name] === undefined) throw new Error(`unknown peer ${name}; one of: ${Object.keys(peers).join(', ')}`);
 }
-console.log(`instructions per request to GET /hello (callgrind, node ${process.version}, --single-threaded; ${measured} requests counted after ${warmup} of warm-up in ${bursts} bursts, 10 keep-alive connections each)`);
+console.log(`instructions per request to GET /hello (callgrind, node ${process.version}, --single-threaded; ${measured} requests counted on 10 keep-alive connections after ${warmup} of warm-up in ${bursts} bursts and ${settle} more on those connections)`);
 const figures = new Map<string, Count>();
 for (const name of chosen) {
   const counted = await count(name);
