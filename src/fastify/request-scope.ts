@@ -6,7 +6,6 @@ import { slotOf } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import { DisposedError } from '../errors/container.js';
 import type { ConnectionDrain } from '../lifecycle/connection-drain.js';
-import { unclaim, type Conn } from '../lifecycle/connection.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /**
@@ -29,8 +28,6 @@ export class Lease {
   sent = false;
   held = 0;
   done = false;
-  /** The connection the drain reports this lease's response on, when it does (see ConnectionDrain.claim). */
-  conn: Conn | undefined = undefined;
   // The app's live leases, a list threaded through them, so app.close() can end the ones a hook never let go.
   prev: Lease | undefined = undefined;
   next: Lease | undefined = undefined;
@@ -59,7 +56,6 @@ export class RequestScopes {
   readonly #replySlot: number;
   readonly #onResponseClose: (this: LeasedResponse) => void;
   readonly #onResponseFinish: (this: LeasedResponse) => void;
-  readonly #onAbandoned: (lease: Lease) => void;
   /** The onResponse hook every route gets last: the request's hooks are all done, its scope can go. */
   readonly endHook: EndHook;
   /**
@@ -100,9 +96,10 @@ export class RequestScopes {
       const lease = this[kResponseLease];
       if (lease !== undefined) lease.finished = true;
     };
-    this.#onAbandoned = function loopsafeResponseAbandoned(lease: Lease): void {
-      if (!lease.closed) scopes.#responseOver(lease, true);
-    };
+    drain.onAbandoned(function loopsafeResponseAbandoned(res: LeasedResponse): void {
+      const lease = res[kResponseLease];
+      if (lease !== undefined && !lease.closed) scopes.#responseOver(lease, true);
+    });
     this.endHook = function loopsafeEndRequestScope(request, _reply, done): void {
       const lease = (request as Leased)[kLease];
       if (lease !== null && !lease.closed) scopes.#responseOver(lease, false);
@@ -159,10 +156,10 @@ export class RequestScopes {
       // A client that left before the response ended: kept until the route's lifecycle reaches sentHook.
       if (!res.writableEnded || !endsWithHook(request)) lease.closed = true;
     } else {
+      res[kResponseLease] = lease;
       // The common case, a real socket and a route that ends with endHook: endHook ends the scope, and the drain
       // tells of a client that left first (loopsafeResponseAbandoned). 'finish' is then read from writableFinished.
-      if (endsWithHook(request) && (lease.conn = this.#drain.claim(res, lease, this.#onAbandoned)) !== undefined) return lease;
-      res[kResponseLease] = lease;
+      if (this.#drain.reports(res) && endsWithHook(request)) return lease;
       // on(), not once(): once() wraps the listener in a new closure per call, and a response closes only once.
       res.on('close', this.#onResponseClose);
       if (res.writableFinished) lease.finished = true;
@@ -196,14 +193,10 @@ export class RequestScopes {
   release(lease: Lease): void {
     if (lease.done) return;
     lease.done = true;
-    // The connection's record and the response outlive the request (a keep-alive connection's drain holds its last
-    // response until the next request): drop the claim or link, so neither keeps the request, the scope and what
-    // the scope built.
-    if (lease.conn !== undefined) unclaim(lease.conn, lease);
-    else {
-      const res = lease.reply.raw as LeasedResponse;
-      if (res[kResponseLease] === lease) res[kResponseLease] = undefined;
-    }
+    // The response may outlive the request (a keep-alive connection's drain holds its last one until the next
+    // request): drop its link, so it does not keep the request, the scope and what the scope built.
+    const res = lease.reply.raw as LeasedResponse;
+    if (res[kResponseLease] === lease) res[kResponseLease] = undefined;
     if (lease.prev === undefined) this.#first = lease.next;
     else lease.prev.next = lease.next;
     if (lease.next !== undefined) lease.next.prev = lease.prev;

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import { ShutdownForcedError, type OpenConnection } from '../errors/fastify.js';
-import { claimOn, describe, dropFinished, endClaim, peerOf, type Conn } from './connection.js';
+import { describe, dropFinished, peerOf, type Conn } from './connection.js';
 
 /** Where a response keeps its connection's record while it is in progress. */
 const kConn = Symbol('loopsafe.drainConnection');
@@ -70,6 +70,7 @@ export class ConnectionDrain {
   /** TLS connections by client address: the request's socket is the TLS socket, not the TCP one tracked. */
   readonly #peers = new Map<string, Conn>();
   #policy: DrainPolicy = { idleGrace: 100, timeout: Infinity };
+  readonly #abandoned: ((res: ServerResponse) => void)[] = [];
   #inFlight = 0;
   #draining = false;
   #closing = false;
@@ -99,16 +100,17 @@ export class ConnectionDrain {
   }
 
   /**
-   * Have `abandoned(claimant)` called if `res`'s connection closes before `res` finishes: one close listener per
-   * connection instead of one per response, and nothing stored on `res` (a field added to Node's response and reset
-   * left Node's own HTTP code deoptimised: `npm run bench:instructions:http`). Returns the connection's record, for
-   * `unclaim()`, or `undefined` when this drain cannot report `res`: a TLS connection, or one whose earlier response
-   * is claimed and unfinished (pipelined).
+   * Tell `listener` of each response its connection's close left unfinished (the client left, the socket was
+   * destroyed): one listener per connection, not per response (`npm run bench:instructions:http`).
    */
-  claim<T>(res: ServerResponse, claimant: T, abandoned: (claimant: T) => void): Conn | undefined {
+  onAbandoned(listener: (res: ServerResponse) => void): void {
+    this.#abandoned.push(listener);
+  }
+
+  /** True when {@link ConnectionDrain.onAbandoned} will report `res`: it is on a plain TCP connection tracked here. */
+  reports(res: ServerResponse): boolean {
     const socket = res.socket;
-    const conn = socket === null ? undefined : this.#conns.get(socket as Socket);
-    return conn !== undefined && conn.http === socket && claimOn(conn, res, claimant, abandoned) ? conn : undefined;
+    return socket !== null && this.#conns.get(socket as Socket)?.http === socket;
   }
 
   /** Requests being answered now. */
@@ -199,13 +201,13 @@ export class ConnectionDrain {
 
   #track(raw: Socket, tls: boolean): void {
     const conn: Conn = {
-      raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: [], served: 0, readAtRest: 0, readAtLatest: 0, grace: undefined, claimed: undefined, claimant: undefined, abandoned: undefined,
+      raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: [], served: 0, readAtRest: 0, readAtLatest: 0, grace: undefined,
     };
     this.#conns.set(raw, conn);
     if (tls) this.#peers.set(conn.remote, conn);
     raw.once('close', () => {
       // Before the response's own 'close' (Node's listener on the socket was added after this one).
-      endClaim(conn);
+      for (const res of conn.responses) if (!res.writableFinished) for (const listener of this.#abandoned) listener(res);
       clearTimeout(conn.grace);
       this.#conns.delete(raw);
       if (this.#peers.get(conn.remote) === conn) this.#peers.delete(conn.remote);

@@ -25,35 +25,6 @@ export interface Conn {
   /** Bytes read from `http` when its latest request arrived (its headers were in by then). */
   readAtLatest: number;
   grace: NodeJS.Timeout | undefined;
-  /**
-   * The response `ConnectionDrain.claim()` was asked to report, who asked and whom to tell (fields of the record,
-   * not an object per claim: a claim is made per request).
-   */
-  claimed: ServerResponse | undefined;
-  claimant: unknown;
-  abandoned: ((claimant: unknown) => void) | undefined;
-}
-
-/** Claim `res` on `conn` (see `ConnectionDrain.claim`); false when an earlier claim's response is unfinished. @internal */
-export function claimOn<T>(conn: Conn, res: ServerResponse, claimant: T, abandoned: (claimant: T) => void): boolean {
-  if (conn.claimed !== undefined && !conn.claimed.writableFinished) return false;
-  conn.claimed = res;
-  conn.claimant = claimant;
-  conn.abandoned = abandoned as (claimant: unknown) => void;
-  return true;
-}
-
-/** Drop `claimant`'s claim on `conn` (it is done with its response), so an idle connection does not keep it. @internal */
-export function unclaim(conn: Conn, claimant: unknown): void {
-  if (conn.claimant !== claimant) return;
-  conn.claimed = conn.claimant = conn.abandoned = undefined;
-}
-
-/** `conn` closed: tell its claimant if its response was left unfinished (the client left, the socket was destroyed). @internal */
-export function endClaim(conn: Conn): void {
-  const { claimed, claimant, abandoned } = conn;
-  conn.claimed = conn.claimant = conn.abandoned = undefined;
-  if (claimed !== undefined && !claimed.writableFinished) abandoned!(claimant);
 }
 
 /** A socket's client as `address:port`. @internal */
