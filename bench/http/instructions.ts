@@ -10,8 +10,9 @@
  * BENCH_PEERS='name|name' chooses the servers (bench/http/server.ts names them); BENCH_WARMUP and BENCH_N the
  * request counts (30,000 and 10,000: with fewer warm-up requests TurboFan is still compiling the request path and
  * its compile time is counted), BENCH_WARMUP_BURSTS the warm-up's bursts on new connections (3), BENCH_SETTLE the
- * requests then sent on the connections the count uses, before it starts (10,000); BENCH_TOP=n also prints each server's n costliest functions in the measured window
- * (JIT code named through node's --perf-basic-prof map); BENCH_SERVER=<another build's dist/bench/http/server.js>
+ * requests then sent on the connections the count uses, before it starts (10,000); BENCH_TOP=n also prints each
+ * server's n costliest functions in the measured window (JIT code named through node's --perf-basic-prof map);
+ * BENCH_SERVER=<another build's dist/bench/http/server.js>
  * counts that build's servers instead, for before/after; BENCH_KEEP=1 keeps each server's dump and perf map (for
  * callgrind_annotate --tree=caller) and prints where.
  */
