@@ -66,7 +66,9 @@ test('over TLS: a client that leaves while a request-scoped factory waits aborts
   let received = '';
   staying.on('data', (chunk: Buffer) => (received += chunk.toString()));
   staying.write('GET /quick HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-  while (!journal.includes('dispose Quick 1')) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The scope is disposed when the server's response finishes, which can come before the client's TLS socket has
+  // read the bytes: wait for both.
+  while (!journal.includes('dispose Quick 1') || !/quick 1$/.test(received)) await new Promise((resolve) => setTimeout(resolve, 5));
   t.regex(received, /quick 1$/);
   t.deepEqual(journal, ['Slow aborted', 'dispose Quick 1'], 'the slow handler never ran; the served scope was disposed once, over a kept-alive connection');
 });
