@@ -403,3 +403,23 @@ for (const kind of kinds) {
     t.is(client.received().match(/first Unit open;/g)?.length, 2);
   });
 }
+
+for (const kind of kinds) {
+  test(`${kind}: two requests pipelined on one raw socket, the client leaves while both factories build: both signals abort, neither handler runs, each scope is disposed once`, async (t) => {
+    // The second response has no socket of its own until the first is done, so Node never emits its 'close'.
+    const [first, second] = [newTag(), newTag()];
+    const request = (tag: string): string => `GET /pending HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tag: ${tag}\r\nX-Honour: 1\r\n\r\n`;
+    const client = await rawClient(served.get(kind)!.port, request(first) + request(second));
+    await journal.until(`${first} factory started`);
+    await journal.until(`${second} factory started`);
+    client.socket.destroy();
+    await client.closed;
+    for (const tag of [first, second]) await journal.until(`${tag} factory aborted LOOPSAFE_ERR_DISPOSED`);
+    for (const tag of [first, second]) gate(tag).resolve();
+    for (const tag of [first, second]) await journal.until(`${tag} dispose Unit`);
+    await settle();
+    for (const tag of [first, second]) {
+      t.deepEqual(journal.of(tag), ['build Unit', 'factory started', 'client gone', 'factory aborted LOOPSAFE_ERR_DISPOSED', 'factory stops', 'dispose Unit'], tag);
+    }
+  });
+}
