@@ -1,6 +1,6 @@
 import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { currentRun, runningRun, runStorage, type FactoryRun } from './context.js';
+import { runningRun, runStorage, type FactoryRun } from './context.js';
 import { readThreadCount } from './count.js';
 import type { OffloadFinding, SourceSite, WorkKind } from '../findings/types.js';
 import { captureSite } from './site.js';
@@ -49,15 +49,54 @@ function withoutPromises<T extends object>(hook: T): T {
   return hook;
 }
 
+/** A resource a contextless run created, or one created in a callback of such a resource. */
+interface Carried {
+  readonly run: FactoryRun;
+  /** The async context the resource inherited from the run's caller: another run's, or none. */
+  readonly inherited: FactoryRun | undefined;
+}
+
+// A run without an async context of its own (mode warn's quiet path) names its synchronous part by `runningRun()`,
+// but what it creates (a callback-style file read, a timer) inherits its caller's context, so the next job started in
+// that callback would be counted to the caller's run, or to none. Such resources are remembered here, keyed by the
+// resource object so they are collected with it; what runs in their callbacks in the same inherited context is the
+// contextless run's, and what it creates is carried on in turn, as the run's own context would have been. Read only
+// once a contextless run has created something (that provider then gets a context from its next run).
+const carried = new WeakMap<object, Carried>();
+const carrying = { any: false };
+
+/** The contextless run the running callback belongs to, if it is one of theirs and no other run's context was entered. */
+function carriedNow(): Carried | undefined {
+  const from = carried.get(executionAsyncResource());
+  return from !== undefined && from.inherited === runStorage.getStore() ? from : undefined;
+}
+
+/** The run a resource just created belongs to, by its creator alone (`undefined`: read the async context). */
+function creatorOf(resource: object): FactoryRun | undefined {
+  const sync = runningRun();
+  if (sync !== undefined) {
+    // A factory run without an async context of its own learns here that it left something behind.
+    sync.created = true;
+    if (sync.contextless) {
+      carried.set(resource, { run: sync, inherited: runStorage.getStore() });
+      carrying.any = true;
+    }
+    return sync;
+  }
+  if (!carrying.any) return undefined;
+  const from = carriedNow();
+  if (from === undefined) return undefined;
+  carried.set(resource, from);
+  return from.run;
+}
+
 const initHook = withoutPromises(createHook({
   // Promises are never pool work; Node 24 skips them entirely.
   trackPromises: false,
   init(_asyncId, type, _triggerAsyncId, resource) {
-    // A factory run without an async context of its own learns here that it left something behind.
-    const sync = runningRun();
-    if (sync !== undefined) sync.created = true;
+    const creator = creatorOf(resource);
     if (ON_LOOP[type] === true) return;
-    const run = sync ?? runStorage.getStore();
+    const run = creator ?? runStorage.getStore();
     if (run === undefined) return;
     // A JavaScript AsyncResource (any type name) runs its callbacks on the loop; an addon's async work is a plain
     // object or its own class.
@@ -115,7 +154,7 @@ function laterBy(): string {
 
 /** Workers are invisible to handle lists; the `worker_threads` channel publishes in the creator's async context. */
 function onWorker(): void {
-  const run = currentRun();
+  const run = runningRun() ?? (carrying.any ? carriedNow()?.run : undefined) ?? runStorage.getStore();
   if (run === undefined) return;
   const phase = run.settled ? 'after' : 'during';
   const finding: OffloadFinding = {

@@ -27,6 +27,8 @@ export class FactoryRun {
     readonly trail: ResolutionTrail,
     readonly owner: RunOwner,
     readonly captureStacks: boolean,
+    /** Runs without an async context of its own (mode warn's quiet path): what it creates inherits the caller's. */
+    readonly contextless = false,
   ) {}
 
   /** Started by `container.boot()` (see `ResolutionTrail.boot`). */

@@ -125,8 +125,8 @@ class Monitor implements ThreadMonitor, RunOwner {
    * reads first. An `AsyncLocalStorage` store (two context frames per run: most of attribution's cost) is what
    * names the run after an await and in callbacks of what it created. Mode `warn` enters it only for a provider
    * that needs one: its first run, and every run once one returned a promise, created an async resource (a timer,
-   * a socket, a pool job whose callback may start more work) or had work found after it settled. Mode `throw` and
-   * leak checks enter it for every run.
+   * a socket, a pool job whose callback may start more work) or had work found after it settled, and every run
+   * inside another run's context (what it created would blame that run). Throw mode and leak checks: every run.
    */
   runFactory<R>(trail: ResolutionTrail, invoke: () => R): R {
     this.#resolutions++;
@@ -143,13 +143,13 @@ class Monitor implements ThreadMonitor, RunOwner {
       }
       if (this.#runs !== undefined) this.#late.failRun(trail, id);
     }
-    const run = new Run(trail, this, this.#captureStacks);
+    // Only mode warn learns (proofs give every run a context); never inside another run's context (see above).
+    const learning = this.#learns && !checking ? id : undefined;
+    const quiet = learning !== undefined && this.#needs.quiet(learning) && runStorage.getStore() === undefined;
+    const run = new Run(trail, this, this.#captureStacks, quiet);
     const budget = this.#live ? this.#budget : 0;
     if (budget > 0) startWatch(budget, runningRun() === undefined);
     else dropStamp();
-    // Only mode warn learns: throw mode and leak checks are proofs, so every run of theirs gets an async context.
-    const learning = this.#learns && !checking ? id : undefined;
-    const quiet = learning !== undefined && this.#needs.quiet(learning);
     let result: R;
     if (learning !== undefined && !quiet) contextEntering();
     const outer = enterSync(run);

@@ -52,7 +52,10 @@ test.serial('a sync factory that starts pool work on a later run, without an asy
     for (let i = 0; i < 3; i++) await c.resolve(Job);
     await read;
   }, (s) => s.length > 0);
-  t.deepEqual(distinct(seen), [['fs', ['Job'], 'during']]);
+  // The open is the run's own; the read's later jobs start in the open's callback, after the run returned, and are
+  // carried to it as its own context would carry them.
+  t.deepEqual(distinct(seen), [['fs', ['Job'], 'after'], ['fs', ['Job'], 'during']]);
+  t.true(seen.filter((f) => f.phase === 'after').every((f) => f.by === 'FSReqCallback'));
 });
 
 test.serial('an async factory keeps its context on every run: pool work after an await is attributed on a later run', async (t) => {
@@ -69,8 +72,8 @@ test.serial('an async factory keeps its context on every run: pool work after an
   t.deepEqual(distinct(seen), [['fs', ['Job'], 'during']]);
 });
 
-test.serial('a sync factory resolved after an await inside an async one: each names its own pool work', async (t) => {
-  const monitor = warnMonitor(t);
+/** Inner (sync, transient) runs `body` on its third run, from inside Outer's async factory after an await. */
+function nested(monitor: ThreadMonitor, body: () => void, outerBody: () => Promise<unknown> = async () => {}): () => Promise<void> {
   const Inner = token<object>('Inner');
   const Outer = token<object>('Outer');
   let innerRuns = 0;
@@ -80,7 +83,7 @@ test.serial('a sync factory resolved after an await inside an async one: each na
       provide(Inner, {
         lifetime: 'transient',
         useFactory: () => {
-          if (++innerRuns === 3) readFileCallback(self, () => {});
+          if (++innerRuns === 3) body();
           return {};
         },
       }),
@@ -89,20 +92,51 @@ test.serial('a sync factory resolved after an await inside an async one: each na
         inject: [lazy(Inner)],
         useFactory: async (inner: () => Promise<object>) => {
           await null;
-          await inner(); // Inner's third run: its factory runs synchronously inside this call, without a context
-          await readFile(self); // Outer's own, after Inner returned
+          await inner(); // Inner's third run, inside Outer's context
+          await outerBody(); // Outer's own, after Inner returned
           return {};
         },
       }),
     ],
   });
-  const seen = await findingsDuring(async () => {
+  return async () => {
     await c.resolve(Inner);
     await c.resolve(Inner); // Inner is quiet by now
     await c.resolve(Outer);
+  };
+}
+
+test.serial('a sync factory resolved after an await inside an async one: each names its own pool work', async (t) => {
+  const monitor = warnMonitor(t);
+  const { read, done } = signal();
+  const run = nested(monitor, () => readFileCallback(self, () => done()), () => readFile(self));
+  const seen = await findingsDuring(async () => {
+    await run();
+    await read;
   }, (s) => s.some((f) => f.path[0] === 'Inner') && s.some((f) => f.path[0] === 'Outer'));
-  t.deepEqual(distinct(seen), [['fs', ['Inner'], 'during'], ['fs', ['Outer'], 'during']]);
+  t.deepEqual(distinct(seen), [['fs', ['Inner'], 'after'], ['fs', ['Inner'], 'during'], ['fs', ['Outer'], 'during']]);
 });
+
+// Until 2026-12-07 a provider quiet on its first runs ran without a context even inside another run's: what it then
+// created inherited the caller's context, and the rest of its file read was reported as the caller's (CI caught it
+// as a finding leaking into the next test).
+for (const [name, body] of [
+  ['the rest of a callback-style read', (done: () => void) => readFileCallback(self, () => done())],
+  ['a promise read a timer starts', (done: () => void) => void setTimeout(() => void readFile(self).then(done), 1)],
+  ['a read after a nextTick', (done: () => void) => process.nextTick(() => readFileCallback(self, () => done()))],
+] as const) {
+  test.serial(`inside an async factory, ${name} that a quiet sync provider starts is its own, never its caller's`, async (t) => {
+    const monitor = warnMonitor(t);
+    const { read, done } = signal();
+    const run = nested(monitor, () => body(done));
+    const seen = await findingsDuring(async () => {
+      await run();
+      await read;
+    }, (s) => s.length > 0);
+    t.deepEqual(seen.filter((f) => f.path[0] !== 'Inner'), []);
+    t.true(seen.some((f) => f.phase === 'after'));
+  });
+}
 
 test.serial('a sync factory that once left a timer behind runs with its context again: later work is phase after, by the timer', async (t) => {
   const monitor = warnMonitor(t);
