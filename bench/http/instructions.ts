@@ -16,7 +16,7 @@
  * counts that build's servers instead, for before/after; BENCH_KEEP=1 keeps each server's dump and perf map (for
  * callgrind_annotate --tree=caller) and prints where.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,9 @@ interface Count {
 /** One server under callgrind: instructions per request over the measured window, after the warm-up. */
 async function count(peer: string): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'loopsafe-http-instr-'));
+  // Whatever fails (a load, a missing port), neither the pool's connections nor valgrind's server outlive the count.
+  let pool: Pool | undefined;
+  let running: ChildProcess | undefined;
   try {
     const out = join(dir, 'callgrind.out');
     const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath,
@@ -85,6 +88,7 @@ async function count(peer: string): Promise<Count> {
       // no mark-compact at all over 50,000 requests (node --trace-gc).
       '--single-threaded', '--no-memory-reducer', '--perf-basic-prof', `--perf-basic-prof-path=${dir}`, server, peer],
     { stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -103,14 +107,16 @@ async function count(peer: string): Promise<Count> {
     for (let i = 0; i < bursts; i++) await load(peer, port, Math.ceil(warmup / bursts));
     // Then one set of connections for the rest: what the last burst's closing deoptimised is optimised again before
     // the count starts, and nothing closes inside the counted window.
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 10 });
+    pool = new Pool(`http://127.0.0.1:${port}`, { connections: 10 });
     await steady(peer, pool, settle);
     await exec('callgrind_control', ['--zero', String(child.pid)]);
     await steady(peer, pool, measured);
     await exec('callgrind_control', ['--dump', String(child.pid)]);
     await pool.close();
+    pool = undefined;
     child.kill('SIGTERM');
     await exited;
+    running = undefined;
     const dump = readdirSync(dir).find((file) => /^callgrind\.out\.\d+$/.test(file));
     if (dump === undefined) throw new Error(`callgrind wrote no dump for ${peer}:\n${stderr.slice(-500)}`);
     const text = readFileSync(join(dir, dump), 'utf8');
@@ -126,6 +132,8 @@ async function count(peer: string): Promise<Count> {
     const majorGc = functions.some(([name]) => name.includes('MarkCompactCollector::'));
     return { perRequest: Number(totals[1]) / measured, jit, gc, majorGc, functions: functions.slice(0, top) };
   } finally {
+    await pool?.destroy();
+    running?.kill('SIGKILL');
     if (keep === undefined) rmSync(dir, { recursive: true, force: true });
     else console.log(`${peer}: callgrind dump and perf map kept in ${dir}`);
   }
