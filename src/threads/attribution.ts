@@ -49,26 +49,21 @@ function withoutPromises<T extends object>(hook: T): T {
   return hook;
 }
 
-/** A resource a contextless run created, or one created in a callback of such a resource. */
-interface Carried {
-  readonly run: FactoryRun;
-  /** The async context the resource inherited from the run's caller: another run's, or none. */
-  readonly inherited: FactoryRun | undefined;
-}
-
-// A run without an async context of its own (mode warn's quiet path) names its synchronous part by `runningRun()`,
-// but what it creates (a callback-style file read, a timer) inherits its caller's context, so the next job started in
-// that callback would be counted to the caller's run, or to none. Such resources are remembered here, keyed by the
-// resource object so they are collected with it; what runs in their callbacks in the same inherited context is the
-// contextless run's, and what it creates is carried on in turn, as the run's own context would have been. Read only
-// once a contextless run has created something (that provider then gets a context from its next run).
-const carried = new WeakMap<object, Carried>();
+// A run without an async context of its own (mode warn's quiet path, only ever entered where no run's context is
+// current) names its synchronous part by `runningRun()`, but what it creates (a callback-style file read, a timer)
+// runs its callbacks in no run's context, so the next job started there would be counted to none. Such resources are
+// remembered here, keyed by the resource object so they are collected with it; what runs in their callbacks while
+// still in no run's context is the contextless run's, and what it creates is carried on in turn, as the run's own
+// context would have been. Read only once a contextless run has created something (that provider then gets a
+// context from its next run).
+const carried = new WeakMap<object, FactoryRun>();
 const carrying = { any: false };
 
-/** The contextless run the running callback belongs to, if it is one of theirs and no other run's context was entered. */
-function carriedNow(): Carried | undefined {
-  const from = carried.get(executionAsyncResource());
-  return from !== undefined && from.inherited === runStorage.getStore() ? from : undefined;
+/** The contextless run whose resource's callback is running, unless some run's context has been entered since. */
+function carriedRun(): FactoryRun | undefined {
+  if (!carrying.any) return undefined;
+  const run = carried.get(executionAsyncResource());
+  return run !== undefined && runStorage.getStore() === undefined ? run : undefined;
 }
 
 /** The run a resource just created belongs to, by its creator alone (`undefined`: read the async context). */
@@ -78,16 +73,14 @@ function creatorOf(resource: object): FactoryRun | undefined {
     // A factory run without an async context of its own learns here that it left something behind.
     sync.created = true;
     if (sync.contextless) {
-      carried.set(resource, { run: sync, inherited: runStorage.getStore() });
+      carried.set(resource, sync);
       carrying.any = true;
     }
     return sync;
   }
-  if (!carrying.any) return undefined;
-  const from = carriedNow();
-  if (from === undefined) return undefined;
-  carried.set(resource, from);
-  return from.run;
+  const run = carriedRun();
+  if (run !== undefined) carried.set(resource, run);
+  return run;
 }
 
 const initHook = withoutPromises(createHook({
@@ -154,7 +147,7 @@ function laterBy(): string {
 
 /** Workers are invisible to handle lists; the `worker_threads` channel publishes in the creator's async context. */
 function onWorker(): void {
-  const run = runningRun() ?? (carrying.any ? carriedNow()?.run : undefined) ?? runStorage.getStore();
+  const run = runningRun() ?? carriedRun() ?? runStorage.getStore();
   if (run === undefined) return;
   const phase = run.settled ? 'after' : 'during';
   const finding: OffloadFinding = {

@@ -27,7 +27,7 @@ export class FactoryRun {
     readonly trail: ResolutionTrail,
     readonly owner: RunOwner,
     readonly captureStacks: boolean,
-    /** Runs without an async context of its own (mode warn's quiet path): what it creates inherits the caller's. */
+    /** Runs without an async context of its own (mode warn's quiet path, never inside another run's context). */
     readonly contextless = false,
   ) {}
 
