@@ -2,6 +2,7 @@ import test from 'ava';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile as readFileCallback } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import {
   composeObservers, createContainer, createThreadMonitor, lazy, provide, threadChannels, token, type Container, type LoopBlockFinding, type OffloadFinding,
   type ThreadMonitor,
@@ -105,6 +106,25 @@ function nested(monitor: ThreadMonitor, body: () => void, outerBody: () => Promi
     await c.resolve(Outer);
   };
 }
+
+test.serial('a Worker started in the callback of a read a quiet sync provider started is its own, phase after', async (t) => {
+  const monitor = warnMonitor(t);
+  const { read, done } = signal();
+  const c = jobContainer(monitor, (run) => {
+    if (run === 3) {
+      readFileCallback(self, () => {
+        const worker = new Worker('0', { eval: true });
+        worker.once('exit', () => done());
+      });
+    }
+    return {};
+  });
+  const seen = await findingsDuring(async () => {
+    for (let i = 0; i < 3; i++) await c.resolve(Job);
+    await read;
+  }, (s) => s.some((f) => f.kind === 'worker'));
+  t.deepEqual(seen.filter((f) => f.kind === 'worker').map((f) => [f.path, f.phase]), [[['Job'], 'after']]);
+});
 
 test.serial('a sync factory resolved after an await inside an async one: each names its own pool work', async (t) => {
   const monitor = warnMonitor(t);
