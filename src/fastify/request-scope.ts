@@ -5,7 +5,9 @@ import { internalsOf, type ContainerInternals } from '../container/seam.js';
 import { slotOf } from '../resolution/slots.js';
 import type { RequestScope } from '../scopes/scope.js';
 import { DisposedError } from '../errors/container.js';
+import { settled } from '../lifecycle/disposal.js';
 import type { ConnectionDrain } from '../lifecycle/connection-drain.js';
+import { routeConfigOf } from './route-config.js';
 import { FastifyReplyToken, FastifyRequestToken } from './tokens.js';
 
 /**
@@ -201,7 +203,7 @@ export class RequestScopes {
     else lease.prev.next = lease.next;
     if (lease.next !== undefined) lease.next.prev = lease.prev;
     lease.prev = lease.next = undefined;
-    void this.#dispose(lease);
+    this.#dispose(lease);
   }
 
   /**
@@ -232,18 +234,35 @@ export class RequestScopes {
     else if (aborted) lease.scope.stack.abort(new DisposedError('scope', 'finish a request whose client closed the connection'));
   }
 
-  async #dispose(lease: Lease): Promise<void> {
+  /**
+   * Dispose the lease's scope and count it gone once its disposers have finished. Not an async function: a scope
+   * whose disposers are all sync (or that built nothing to dispose) returns the `settled` promise, and is counted
+   * at once without an await and the promises it costs per request.
+   */
+  #dispose(lease: Lease): void {
+    let done: Promise<void>;
     try {
-      await lease.scope.dispose();
+      done = lease.scope.dispose();
     } catch (error) {
-      // A disposer's failure must not crash the process or touch a response that is already sent.
-      lease.request.log.error({ err: error }, 'loopsafe: disposing the request scope failed');
-    } finally {
-      if (--this.#live === 0 && this.#idle !== undefined) {
-        const idle = this.#idle;
-        this.#idle = undefined;
-        idle();
-      }
+      this.#failed(lease, error);
+      return;
+    }
+    if (done === settled) this.#gone();
+    else done.then(() => this.#gone(), (error: unknown) => this.#failed(lease, error));
+  }
+
+  /** A disposer failed: logged, since it must not crash the process or touch a response that is already sent. */
+  #failed(lease: Lease, error: unknown): void {
+    lease.request.log.error({ err: error }, 'loopsafe: disposing the request scope failed');
+    this.#gone();
+  }
+
+  /** One scope fewer still disposing. */
+  #gone(): void {
+    if (--this.#live === 0 && this.#idle !== undefined) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle();
     }
   }
 }
@@ -259,5 +278,5 @@ function free(lease: Lease): boolean {
 
 /** True when the request's route ends its onResponse hooks with endHook (the 404 handler, for one, does not). */
 function endsWithHook(request: FastifyRequest): boolean {
-  return (request.routeOptions.config as unknown as Record<symbol, unknown> | undefined)?.[kEndsScope] === true;
+  return (routeConfigOf(request) as Record<symbol, unknown> | undefined)?.[kEndsScope] === true;
 }

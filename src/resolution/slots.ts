@@ -2,15 +2,22 @@ import type { Plan } from './plan.js';
 
 /**
  * A request scope keeps its instances in an array indexed by plan slot. Slots are numbered the first time any
- * scope of the container uses a provider, and a scope's array starts empty and grows only to the slots it
- * touches, so what a request costs (time and memory) depends on what it resolves, not on how many request-scoped
- * providers the app registered. An absent slot reads as `undefined`; an instance that *is* `undefined` is stored as
- * {@link UNDEFINED}.
+ * scope of the container uses a provider, so what a request costs (time and memory) depends on what the app's
+ * requests resolve, not on how many request-scoped providers the app registered. A scope's array starts sized to
+ * the slots numbered so far, up to {@link PRESIZED_SLOTS}, and grows past that only to the slots it touches (an
+ * array that starts empty grows on its first write: one reallocation per request). An absent slot reads as
+ * `undefined`; an instance that *is* `undefined` is stored as {@link UNDEFINED}.
  */
 export interface SlotCounter {
   /** The next free slot number; grows once per request-scoped provider ever used. */
   nextSlot: number;
 }
+
+/**
+ * The most slots a new scope's array is made with: an app whose requests use more request-scoped providers pays
+ * for growing past it, and a request that touches few of many numbered slots allocates no more than this up front.
+ */
+export const PRESIZED_SLOTS = 64;
 
 /** Stands in a slot for an instance or supplied value that is `undefined`. */
 export const UNDEFINED: unique symbol = Symbol('loopsafe.undefined');

@@ -5,7 +5,7 @@ import { get } from '../resolution/resolve.js';
 import type { RootSite, Site } from '../resolution/site.js';
 import * as planCodes from '../resolution/plan.js';
 import type { Plan } from '../resolution/plan.js';
-import { slotOf, stored } from '../resolution/slots.js';
+import { PRESIZED_SLOTS, slotOf, stored } from '../resolution/slots.js';
 import { channel, tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
 import { loopsafeChannels } from '../channels.js';
 import { watchSubscribers } from '../resolution/watch.js';
@@ -80,8 +80,8 @@ export class RequestScope implements Scope, Site {
   constructor(host: ScopeHost) {
     this.#host = host;
     this.root = host.root;
-    // Starts empty and grows to the slots this request uses (see slots.ts).
-    this.slots = [];
+    // Sized to the slots numbered so far, up to a bound; beyond it, grows to the slots this request uses (see slots.ts).
+    this.slots = new Array(Math.min(this.root.nextSlot, PRESIZED_SLOTS));
     if (tracing.scopeOpen.active) {
       this.#trace = { scope: this };
       scopeOpenChannel.publish(this.#trace);
