@@ -71,3 +71,23 @@ function readWhenDone(conn: Conn, req: IncomingMessage): number {
   const length = Number(req.headers['content-length'] ?? 0);
   return Number.isSafeInteger(length) && length >= 0 ? Math.min(read, conn.readAtLatest + length) : read;
 }
+
+/**
+ * How long, from being accepted, a connection may take to start its first request once a drain has begun: a
+ * client that connected a moment before the signal (or was still in the accept queue) has its request on the wire.
+ * @internal
+ */
+export const FRESH_GRACE = 1000;
+
+/**
+ * End a connection politely (FIN after what was written); destroy it if the client does not close its side in time.
+ * @internal
+ */
+export function end(conn: Conn): void {
+  if (conn.http === undefined) {
+    conn.raw.destroy(); // a TLS handshake never finished: there is no session to close politely
+    return;
+  }
+  conn.http.end();
+  conn.raw.setTimeout(FRESH_GRACE, () => conn.raw.destroy());
+}
