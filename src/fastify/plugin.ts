@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RegisterOptions } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RegisterOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { RequestScopeUnavailableError } from '../errors/fastify.js';
 import { internalsOf } from '../container/seam.js';
@@ -10,7 +10,7 @@ import { checkAppGraph } from './check.js';
 import { installDrain } from './drain.js';
 import { drainOf } from '../lifecycle/connection-drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
-import { kLease, RequestScopes } from './request-scope.js';
+import { kLease, linkReply, replyOf, RequestScopes } from './request-scope.js';
 import { pluginSchema } from './options.js';
 import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
@@ -18,15 +18,6 @@ import { announceMonitor, pluginMonitor } from './monitor.js';
 
 export type { LoopsafePluginOptions } from './option-types.js';
 import type { LoopsafePluginOptions } from './option-types.js';
-
-const kReply = Symbol('loopsafe.reply');
-type Linked = FastifyRequest & { [kReply]: FastifyReply | null };
-
-/** Lets `request.di` find the reply: a request does not reference its reply in fastify. */
-function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  (request as Linked)[kReply] = reply;
-  done();
-}
 
 async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): Promise<void> {
   validateOptions(pluginSchema, options, 'loopsafe plugin');
@@ -56,10 +47,9 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   const scopes = new RequestScopes(container, drainOf(app.server));
   app.decorate('di', container);
   app.decorateRequest(kLease, null);
-  app.decorateRequest(kReply, null);
   app.decorateRequest('di', {
     getter(this: FastifyRequest) {
-      const reply = (this as Linked)[kReply];
+      const reply = replyOf(this);
       if (reply === null) throw new RequestScopeUnavailableError(this.url);
       return scopes.scopeOf(this, reply);
     },

@@ -36,16 +36,32 @@ export class Lease {
   constructor(readonly scope: RequestScope, readonly request: FastifyRequest, readonly reply: FastifyReply) {}
 }
 
-/** Where a request keeps its lease; `null` until something touches `request.di`. */
+/**
+ * A request's link to its scope, one field (fastify sets each request decorator per request): `null` until the
+ * plugin's onRequest hook ({@link linkReply}) stores the reply, which a request does not reference in fastify, then
+ * the reply until something touches `request.di`, then the lease.
+ */
 export const kLease = Symbol('loopsafe.lease');
 /** Set on the config of every route whose onResponse hooks end with {@link RequestScopes.endHook}. */
 const kEndsScope = Symbol('loopsafe.endsScope');
 const kResponseLease = Symbol('loopsafe.responseLease');
 
-type Leased = FastifyRequest & { [kLease]: Lease | null };
+type Leased = FastifyRequest & { [kLease]: Lease | FastifyReply | null };
 type LeasedResponse = ServerResponse & { [kResponseLease]?: Lease | undefined };
 type EndHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 type SendHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
+
+/** The plugin's first onRequest hook: lets `request.di` find the reply. */
+export function linkReply(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if ((request as Leased)[kLease] === null) (request as Leased)[kLease] = reply;
+  done();
+}
+
+/** The reply {@link linkReply} stored, or the lease's; `null` before the plugin's onRequest hook ran. */
+export function replyOf(request: FastifyRequest): FastifyReply | null {
+  const link = (request as Leased)[kLease];
+  return link instanceof Lease ? link.reply : link;
+}
 
 /**
  * The request scopes of one app: created on first use, disposed exactly once after the last hook of the request
@@ -104,12 +120,12 @@ export class RequestScopes {
     });
     this.endHook = function loopsafeEndRequestScope(request, _reply, done): void {
       const lease = (request as Leased)[kLease];
-      if (lease !== null && !lease.closed) scopes.#responseOver(lease, false);
+      if (lease instanceof Lease && !lease.closed) scopes.#responseOver(lease, false);
       done();
     };
     this.sentHook = function loopsafeRequestSent(request, _reply, payload, done): void {
       const lease = (request as Leased)[kLease];
-      if (lease !== null) {
+      if (lease instanceof Lease) {
         lease.sent = true;
         if (lease.closed && lease.held === 0) scopes.release(lease);
       }
@@ -139,7 +155,7 @@ export class RequestScopes {
   /** The request's lease, created on first use. */
   leaseOf(request: FastifyRequest, reply: FastifyReply): Lease {
     const existing = (request as Leased)[kLease];
-    if (existing !== null) return existing;
+    if (existing instanceof Lease) return existing;
     const scope = this.#container.createScope();
     // Direct slot writes: the two values every scope gets, without supply()'s per-call lookups.
     scope.slots[this.#requestSlot] = request;
