@@ -10,7 +10,7 @@ import { checkAppGraph } from './check.js';
 import { installDrain } from './drain.js';
 import { drainOf } from '../lifecycle/connection-drain.js';
 import { needsNoScope, routeHandler, singletonRouteHandler } from './handler.js';
-import { kLease, linkReply, replyOf, RequestScopes } from './request-scope.js';
+import { kLease, linkReply, RequestScopes } from './request-scope.js';
 import { pluginSchema } from './options.js';
 import { hideErrorDetails } from './public-error.js';
 import { routesUnder } from './prefix.js';
@@ -49,9 +49,9 @@ async function loopsafe(app: FastifyInstance, options: LoopsafePluginOptions): P
   app.decorateRequest(kLease, null);
   app.decorateRequest('di', {
     getter(this: FastifyRequest) {
-      const reply = replyOf(this);
-      if (reply === null) throw new RequestScopeUnavailableError(this.url);
-      return scopes.scopeOf(this, reply);
+      const scope = scopes.scopeOf(this);
+      if (scope === null) throw new RequestScopeUnavailableError(this.url);
+      return scope;
     },
   });
   app.addHook('onRequest', linkReply);

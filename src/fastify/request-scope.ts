@@ -57,12 +57,6 @@ export function linkReply(request: FastifyRequest, reply: FastifyReply, done: ()
   done();
 }
 
-/** The reply {@link linkReply} stored, or the lease's; `null` before the plugin's onRequest hook ran. */
-export function replyOf(request: FastifyRequest): FastifyReply | null {
-  const link = (request as Leased)[kLease];
-  return link instanceof Lease ? link.reply : link;
-}
-
 /**
  * The request scopes of one app: created on first use, disposed exactly once after the last hook of the request
  * (or, when the client aborts, after the handler), counted so shutdown can wait for the last one before closing
@@ -155,7 +149,10 @@ export class RequestScopes {
   /** The request's lease, created on first use. */
   leaseOf(request: FastifyRequest, reply: FastifyReply): Lease {
     const existing = (request as Leased)[kLease];
-    if (existing instanceof Lease) return existing;
+    return existing instanceof Lease ? existing : this.#open(request, reply);
+  }
+
+  #open(request: FastifyRequest, reply: FastifyReply): Lease {
     const scope = this.#container.createScope();
     // Direct slot writes: the two values every scope gets, without supply()'s per-call lookups.
     scope.slots[this.#requestSlot] = request;
@@ -186,9 +183,14 @@ export class RequestScopes {
     return lease;
   }
 
-  /** The scope `request.di` returns. Touched once the response is over, it is disposed at once. */
-  scopeOf(request: FastifyRequest, reply: FastifyReply): RequestScope {
-    const lease = this.leaseOf(request, reply);
+  /**
+   * The scope `request.di` returns, or `null` before the plugin's onRequest hook has linked the request to its
+   * reply. Touched once the response is over, it is disposed at once.
+   */
+  scopeOf(request: FastifyRequest): RequestScope | null {
+    const link = (request as Leased)[kLease];
+    if (link === null) return null;
+    const lease = link instanceof Lease ? link : this.#open(request, link);
     if (lease.closed && free(lease)) this.release(lease);
     return lease.scope;
   }

@@ -10,8 +10,9 @@ const kConn = Symbol('loopsafe.drainConnection');
 const kMarked = Symbol('loopsafe.drainMarked');
 type Tracked = ServerResponse & { [kConn]?: Conn; [kMarked]?: boolean };
 /**
- * Where a TCP socket this drain tracks keeps its record while it is open: each request reads it here, not with a
- * lookup in the drain's map (two per request, measured with `npm run bench:instructions:http`).
+ * Where a TCP socket this drain tracks keeps its record while it is open: each request reads it here, where a map
+ * from socket to record cost two lookups per request (`npm run bench:instructions:http`). The drain's own set is
+ * for walking every connection.
  */
 const kSocketConn = Symbol('loopsafe.drainSocket');
 type TrackedSocket = Socket & { [kSocketConn]?: Conn | undefined };
@@ -66,7 +67,7 @@ export function drainOf(server: Server): ConnectionDrain {
  */
 export class ConnectionDrain {
   readonly #server: Server;
-  readonly #conns = new Map<Socket, Conn>();
+  readonly #conns = new Set<Conn>();
   /** TLS connections by client address: the request's socket is the TLS socket, not the TCP one tracked. */
   readonly #peers = new Map<string, Conn>();
   #policy: DrainPolicy = { idleGrace: 100, timeout: Infinity };
@@ -117,7 +118,7 @@ export class ConnectionDrain {
   get inFlight(): number {
     if (this.#draining) return this.#inFlight;
     let n = 0;
-    for (const conn of this.#conns.values()) {
+    for (const conn of this.#conns) {
       dropFinished(conn, true);
       n += conn.responses.length;
     }
@@ -154,7 +155,7 @@ export class ConnectionDrain {
 
   /** Every open connection, with its client, state and requests in progress. */
   open(): OpenConnection[] {
-    return [...this.#conns.values()].map(describe);
+    return [...this.#conns].map(describe);
   }
 
   /** Begin draining (once; later calls do nothing). */
@@ -165,7 +166,7 @@ export class ConnectionDrain {
     // http.Server.close() closes idle keep-alive connections at once, racing a request the client may have just
     // sent on one; this drain closes them on its own schedule instead.
     this.#server.closeIdleConnections = function closedByTheDrain() {};
-    for (const conn of this.#conns.values()) {
+    for (const conn of this.#conns) {
       dropFinished(conn, true);
       for (const res of conn.responses) this.#watch(res, conn);
       const last = conn.responses.at(-1);
@@ -188,7 +189,7 @@ export class ConnectionDrain {
     if (this.#forced !== undefined) return;
     this.#forced = new ShutdownForcedError(reason, this.open());
     this.#policy.onForced?.(this.#forced);
-    for (const conn of this.#conns.values()) {
+    for (const conn of this.#conns) {
       conn.http?.destroy();
       conn.raw.destroy();
     }
@@ -203,14 +204,14 @@ export class ConnectionDrain {
     const conn: Conn = {
       raw, remote: peerOf(raw), acceptedAt: Date.now(), tls, http: tls ? undefined : raw, responses: [], served: 0, readAtRest: 0, readAtLatest: 0, grace: undefined,
     };
-    this.#conns.set(raw, conn);
+    this.#conns.add(conn);
     (raw as TrackedSocket)[kSocketConn] = conn;
     if (tls) this.#peers.set(conn.remote, conn);
     raw.once('close', () => {
       // Before the response's own 'close' (Node's listener on the socket was added after this one).
       for (const res of conn.responses) if (!res.writableFinished) for (const listener of this.#abandoned) listener(res);
       clearTimeout(conn.grace);
-      this.#conns.delete(raw);
+      this.#conns.delete(conn);
       (raw as TrackedSocket)[kSocketConn] = undefined; // a closed socket someone keeps does not keep its record
       if (this.#peers.get(conn.remote) === conn) this.#peers.delete(conn.remote);
       this.#checkClosed();
