@@ -1,0 +1,74 @@
+/**
+ * A request scope's instances live in an array sized, when the scope opens, to the slots numbered so far (at most
+ * 64). Scopes opened before anything was numbered, scopes past the bound and scopes that use few of many slots must
+ * all keep one instance per provider, their own, disposed once each, newest first.
+ */
+import test from 'ava';
+import { createContainer, provide, token, type Key } from '../../src/index.js';
+
+interface Link {
+  readonly n: number;
+  readonly scope: number;
+  readonly prev: Link | undefined;
+}
+
+/** A chain of `length` request-scoped providers, each injecting the one before; disposals logged per scope. */
+function chain(length: number) {
+  const ScopeId = token<number>('ScopeId');
+  const links = Array.from({ length }, (_, n) => token<Link>(`Link${n}`));
+  const disposed: string[] = [];
+  const container = createContainer({
+    providers: [
+      provide(ScopeId, { supplied: true }),
+      ...links.map((key, n) =>
+        provide(key, {
+          lifetime: 'request',
+          inject: n === 0 ? [ScopeId] : [ScopeId, links[n - 1]!],
+          useFactory: (scope: number, prev?: Link): Link => ({ n, scope, prev }),
+          dispose: (link: Link) => void disposed.push(`${link.scope}:${link.n}`),
+        }),
+      ),
+    ],
+  });
+  return { container, ScopeId, links, disposed };
+}
+
+async function resolveIn(c: ReturnType<typeof chain>, scopeId: number, key: Key<Link>) {
+  const scope = c.container.createScope().supply(c.ScopeId, scopeId);
+  const link = (await scope.resolve(key)) as Link;
+  return { scope, link };
+}
+
+function walk(link: Link | undefined): Link[] {
+  const all: Link[] = [];
+  for (let l = link; l !== undefined; l = l.prev) all.push(l);
+  return all;
+}
+
+test('a chain of 200 request-scoped providers, past the 64 slots a scope starts with: each scope builds its own, disposed once, newest first', async (t) => {
+  const c = chain(200);
+  // The first scope opens before any slot is numbered (it starts empty); the second starts at the bound.
+  const first = await resolveIn(c, 1, c.links[199]!);
+  const second = await resolveIn(c, 2, c.links[199]!);
+  for (const [id, { link }] of [[1, first], [2, second]] as const) {
+    const all = walk(link);
+    t.is(all.length, 200);
+    t.true(all.every((l, i) => l.scope === id && l.n === 199 - i), `scope ${id} sees only its own links, in order`);
+  }
+  t.is((await second.scope.resolve(c.links[3]!)) as Link, walk(second.link)[196]!, 'a resolve later in the scope returns the instance it built');
+  await first.scope.dispose();
+  await second.scope.dispose();
+  const expected = (id: number) => Array.from({ length: 200 }, (_, i) => `${id}:${199 - i}`);
+  t.deepEqual(c.disposed, [...expected(1), ...expected(2)]);
+});
+
+test('a scope that uses two of 200 numbered slots, both far past the bound: its own instances, nothing else built', async (t) => {
+  const c = chain(200);
+  await (await resolveIn(c, 1, c.links[199]!)).scope.dispose();
+  c.disposed.length = 0;
+  // Slots are numbered on the way down the first chain, so Link1 and Link0 hold the last two, past 64.
+  const { scope, link } = await resolveIn(c, 2, c.links[1]!);
+  t.deepEqual(walk(link).map((l) => `${l.scope}:${l.n}`), ['2:1', '2:0']);
+  await scope.dispose();
+  t.deepEqual(c.disposed, ['2:1', '2:0']);
+});
