@@ -31,8 +31,9 @@ const ignore = (): void => {};
  * stop the others, and all failures come back as one DisposalError.
  */
 export class DisposalStack {
-  // Flat triples (name, instance, disposer) keep a request scope to one small array.
-  #items: unknown[] = [];
+  // Flat triples (name, instance, disposer) keep a request scope to one small array, made by the first add(): as a
+  // literal it is allocated at its size, where pushing onto an empty array grows it on every request.
+  #items: unknown[] | undefined = undefined;
   #done: Promise<void> | undefined;
   #closed = false;
   #sealed = false;
@@ -102,7 +103,9 @@ export class DisposalStack {
 
   /** Record an instance. The disposer `undefined` means the instance's own Symbol.asyncDispose / Symbol.dispose. */
   add(name: string, instance: unknown, disposer: Disposer): void {
-    this.#items.push(name, instance, disposer);
+    const items = this.#items;
+    if (items === undefined) this.#items = [name, instance, disposer];
+    else items.push(name, instance, disposer);
   }
 
   /**
@@ -168,8 +171,8 @@ export class DisposalStack {
   #run(): Promise<void> {
     this.#sealed = true;
     const items = this.#items;
-    this.#items = [];
-    return items.length === 0 ? settled : runDisposers(items, this.#what);
+    this.#items = undefined;
+    return items === undefined ? settled : runDisposers(items, this.#what);
   }
 }
 
