@@ -170,7 +170,10 @@ function build(plan: Plan, site: Site, trail: ResolutionTrail | undefined): unkn
       // have a value; a useValue may be a promise, so it takes the general path.)
       let value = dep.value;
       if (value === EMPTY || dep.kind !== KIND_CONSTRUCTED) {
-        if (dep.kind === KIND_SIGNAL) {
+        if (dep.lt === REQUEST && site.slots !== null && (value = site.slots[dep.slot]) !== undefined && value !== UNDEFINED && !(value instanceof Pending)) {
+          // The next most common: a value this scope already holds (supplied, or built for an earlier dependent).
+          // Settled, so never a promise; taken as get() would return it, without the call.
+        } else if (dep.kind === KIND_SIGNAL) {
           // This construction's own signal: it aborts on its timeout and when its owner is disposed.
           const owner = ownerOf(plan, site).signal;
           if (plan.timeout > 0) {

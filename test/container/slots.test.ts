@@ -72,3 +72,63 @@ test('a scope that uses two of 200 numbered slots, both far past the bound: its 
   await scope.dispose();
   t.deepEqual(c.disposed, ['2:1', '2:0']);
 });
+
+// A dependency whose slot the scope already fills is read from the slot directly, without a call to the resolver:
+// the value must be exactly what resolve() would give, whatever it is.
+test('request-scoped dependencies already in the scope are injected as they are: a supplied promise, a thenable, undefined, a shared instance', async (t) => {
+  const later = Promise.resolve(1);
+  const neverSettles = { then(): void {} };
+  const Later = token<Promise<number>>('Later');
+  const Thenable = token<typeof neverSettles>('Thenable');
+  const Nothing = token<undefined>('Nothing');
+  const Shared = token<{ id: number }>('Shared');
+  const First = token<{ shared: { id: number } }>('First');
+  const Holder = token<{ later: unknown; thenable: unknown; nothing: unknown; shared: unknown; first: { shared: unknown } }>('Holder');
+  let made = 0;
+  const container = createContainer({
+    providers: [
+      provide(Later, { supplied: true }),
+      provide(Thenable, { supplied: true }),
+      provide(Nothing, { supplied: true }),
+      provide(Shared, { lifetime: 'request', useFactory: () => ({ id: ++made }) }),
+      provide(First, { lifetime: 'request', inject: [Shared], useFactory: (shared) => ({ shared }) }),
+      provide(Holder, {
+        lifetime: 'request',
+        inject: [First, Later, Thenable, Nothing, Shared],
+        useFactory: (first, l, th, nothing, shared) => ({ later: l, thenable: th, nothing, shared, first }),
+      }),
+    ],
+  });
+  t.teardown(() => container.dispose());
+  for (let round = 1; round <= 3; round++) {
+    const scope = container.createScope().supply(Later, later).supply(Thenable, neverSettles).supply(Nothing, undefined);
+    const holder = scope.resolveSync(Holder);
+    t.is(holder.later, later, 'the supplied promise itself, not awaited');
+    t.is(holder.thenable, neverSettles, 'the supplied thenable itself');
+    t.is(holder.nothing, undefined);
+    t.is(holder.shared, holder.first.shared, 'one instance per scope, built for the first dependent, read by the second');
+    t.deepEqual(holder.shared, { id: round });
+    await scope.dispose();
+  }
+});
+
+test('a dependency still building in the scope is awaited, not read from its slot, and shared', async (t) => {
+  const Slow = token<{ id: number }>('Slow');
+  const Left = token<{ slow: { id: number } }>('Left');
+  const Right = token<{ slow: { id: number } }>('Right');
+  let made = 0;
+  const container = createContainer({
+    providers: [
+      provide(Slow, { lifetime: 'request', useFactory: async () => { await new Promise((r) => setImmediate(r)); return { id: ++made }; } }),
+      provide(Left, { lifetime: 'request', inject: [Slow], useFactory: (slow) => ({ slow }) }),
+      provide(Right, { lifetime: 'request', inject: [Slow], useFactory: (slow) => ({ slow }) }),
+    ],
+  });
+  t.teardown(() => container.dispose());
+  const scope = container.createScope();
+  const [left, right] = await Promise.all([scope.resolve(Left), scope.resolve(Right)]);
+  t.is(made, 1);
+  t.is(left.slow, right.slow);
+  t.deepEqual(left.slow, { id: 1 });
+  await scope.dispose();
+});
