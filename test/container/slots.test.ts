@@ -132,3 +132,33 @@ test('a dependency still building in the scope is awaited, not read from its slo
   t.deepEqual(left.slow, { id: 1 });
   await scope.dispose();
 });
+
+test('a construction that failed in flight leaves its slot empty: both waiters get the error, the next resolve builds anew and is shared', async (t) => {
+  const Flaky = token<{ attempt: number }>('Flaky');
+  const Holder = token<{ flaky: { attempt: number } }>('Holder');
+  let attempts = 0;
+  const container = createContainer({
+    providers: [
+      provide(Flaky, {
+        lifetime: 'request',
+        useFactory: async () => {
+          const attempt = ++attempts;
+          await new Promise((r) => setImmediate(r));
+          if (attempt === 1) throw new Error('first attempt fails');
+          return { attempt };
+        },
+      }),
+      provide(Holder, { lifetime: 'request', inject: [Flaky], useFactory: (flaky) => ({ flaky }) }),
+    ],
+  });
+  t.teardown(() => container.dispose());
+  const scope = container.createScope();
+  const first = await Promise.allSettled([scope.resolve(Flaky), scope.resolve(Holder)]);
+  t.deepEqual(first.map((r) => r.status), ['rejected', 'rejected']);
+  t.is(attempts, 1, 'the two waiters shared one construction');
+  const [flaky, holder] = await Promise.all([scope.resolve(Flaky), scope.resolve(Holder)]);
+  t.is(attempts, 2);
+  t.is(holder.flaky, flaky, 'the retry is shared too');
+  t.is(scope.resolveSync(Flaky), flaky, 'and kept once settled');
+  await scope.dispose();
+});
