@@ -11,23 +11,11 @@
 // delayed: no coordinated omission), and how late the client sent (its own stalls, and the machine's).
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'node:http';
+import { bucketOf, type Latency } from './histogram.js';
 
 const [rate, seconds, connections, ...ports] = process.argv.slice(2).map(Number) as [number, number, number, ...number[]];
 if (![rate, seconds, connections, ...ports].every((n) => Number.isInteger(n) && n > 0) || ports.length === 0) {
   throw new Error('usage: latency.js <rate> <seconds> <connections> <port> [<port> ...]');
-}
-
-/** Percentiles of one run, in ms. */
-export interface Latency {
-  requests: number;
-  failed: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  /** How late the client itself sent (p99, ms): near 0 unless the client or the machine stalled. */
-  sendLagP99: number;
 }
 
 const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -52,6 +40,8 @@ function run(port: number, secs: number): Promise<Latency> {
       if (++done < total) return;
       agent.destroy();
       const sorted = latency.sort();
+      const histogram = new Map<number, number>();
+      for (const ms of sorted) histogram.set(bucketOf(ms), (histogram.get(bucketOf(ms)) ?? 0) + 1);
       const lags = lag.sort();
       resolve({
         requests: total,
@@ -62,6 +52,7 @@ function run(port: number, secs: number): Promise<Latency> {
         p999: round(percentile(sorted, 99.9)),
         max: round(sorted[total - 1]!),
         sendLagP99: round(percentile(lags, 99)),
+        histogram: [...histogram],
       });
     };
     const send = (k: number, due: number): void => {
