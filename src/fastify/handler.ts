@@ -3,7 +3,8 @@ import { ResolutionPathError } from '../errors/base.js';
 import { DisposedError } from '../errors/container.js';
 import { SINGLETON, type Plan } from '../resolution/plan.js';
 import type { ResolutionTrail } from '../resolution/observer.js';
-import { abandon, awaitPending, get } from '../resolution/resolve.js';
+import { get } from '../resolution/resolve.js';
+import { abandon, awaitPending } from '../resolution/pending.js';
 import type { RootSite, Site } from '../resolution/site.js';
 import type { Lease, RequestScopes } from './request-scope.js';
 

@@ -8,6 +8,7 @@ import type { Plan } from './plan.js';
 import * as slotCodes from './slots.js';
 import { slotOf, stored } from './slots.js';
 import * as construction from './construct.js';
+import { abandon, awaitPending } from './pending.js';
 import type { RootSite, Site } from './site.js';
 
 /**
@@ -274,28 +275,7 @@ function resume(plan: Plan, site: Site, trail: ResolutionTrail | undefined): Pro
   return Promise.resolve().then(() => get(plan, site, trail));
 }
 
-/** `args` once the constructions at `pendingAt` have settled, each replaced by its instance. */
-export function awaitPending(args: unknown[], pendingAt: readonly number[]): Promise<unknown[]> {
-  if (pendingAt.length === 1) {
-    const at = pendingAt[0]!;
-    return (args[at] as Promise<unknown>).then((value) => {
-      args[at] = value;
-      return args;
-    });
-  }
-  return Promise.all(pendingAt.map((at) => args[at])).then((values) => {
-    for (let k = 0; k < pendingAt.length; k++) args[pendingAt[k]!] = values[k];
-    return args;
-  });
-}
-
 /** A dependency's failure seen from `plan`: the same error, its path one provider longer. */
 function unwind(plan: Plan, error: unknown): unknown {
   return error instanceof ResolutionPathError ? error.withParent(plan.name) : error;
-}
-
-/** Dependencies already started before one failed synchronously must not turn into unhandled rejections. */
-export function abandon(args: unknown[], pendingAt: readonly number[] | undefined): void {
-  if (pendingAt === undefined) return;
-  for (const at of pendingAt) (args[at] as Promise<unknown>).catch(ignore);
 }
