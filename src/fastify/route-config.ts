@@ -15,7 +15,8 @@ let contextKey: symbol | null | undefined;
 
 /** The route's config, as `request.routeOptions.config` returns it. */
 export function routeConfigOf(request: FastifyRequest): unknown {
-  contextKey ??= findContextKey(request);
+  // Found once, `null` included: `??=` would search again on every request of a fastify that keeps it elsewhere.
+  if (contextKey === undefined) contextKey = findContextKey(request);
   const context = contextKey === null ? undefined : (request as WithContext)[contextKey];
   return context !== undefined ? context.config : request.routeOptions.config;
 }
