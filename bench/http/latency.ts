@@ -41,7 +41,10 @@ function run(port: number, secs: number): Promise<Latency> {
       agent.destroy();
       const sorted = latency.sort();
       const histogram = new Map<number, number>();
-      for (const ms of sorted) histogram.set(bucketOf(ms), (histogram.get(bucketOf(ms)) ?? 0) + 1);
+      for (const ms of sorted) {
+        const bucket = bucketOf(ms);
+        histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+      }
       const lags = lag.sort();
       resolve({
         requests: total,
